@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.cookiejar
 import os
 import socket
@@ -12,6 +13,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import brotli
 import pytest
 from admin_forms import AdminForm
 from django.conf import settings
@@ -53,6 +55,41 @@ def test_editors_search_and_errors_are_never_cached(client):
     assert "X-Cache" not in client.get("/search/", {"q": "parameters"})
     client.get("/glossary/nothing/")
     assert "X-Cache" not in client.get("/glossary/nothing/")
+
+
+@pytest.mark.django_db
+def test_a_cached_page_is_served_compressed_in_the_coding_the_reader_accepts(client):
+    make_term(slug="parameters", body="Words about parameters. " * 100)
+    plain = client.get("/glossary/parameters/")
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    assert int(plain["Content-Length"]) == len(plain.content)
+    for header, coding, decode in [
+        ("gzip, deflate", "gzip", gzip.decompress),
+        ("gzip, deflate, br, zstd", "br", brotli.decompress),
+        ("br;q=0, gzip;q=0.5", "gzip", gzip.decompress),
+        ("*", "br", brotli.decompress),
+    ]:
+        response = client.get("/glossary/parameters/", HTTP_ACCEPT_ENCODING=header)
+        assert response["X-Cache"] == "hit" and response["Content-Encoding"] == coding, header
+        assert len(response.content) < len(plain.content) / 3
+        assert decode(response.content) == plain.content
+        assert response["ETag"] == plain["ETag"]
+    refused = client.get("/glossary/parameters/", HTTP_ACCEPT_ENCODING="gzip;q=0, br;q=0")
+    assert "Content-Encoding" not in refused and refused.content == plain.content
+
+
+@pytest.mark.django_db
+def test_a_cache_hit_touches_no_database_and_keeps_every_header(client, django_assert_num_queries):
+    make_term(slug="parameters")
+    miss = client.get("/glossary/parameters/", HTTP_ACCEPT_ENCODING="gzip")
+    with django_assert_num_queries(0):
+        hit = client.get("/glossary/parameters/", HTTP_ACCEPT_ENCODING="gzip")
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit")
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Cache-Control", "ETag", "Vary"):
+        assert hit[header] == miss[header], header
+    assert hit.content == miss.content
+    not_modified = client.get("/glossary/parameters/", HTTP_IF_NONE_MATCH=hit["ETag"])
+    assert not_modified.status_code == 304 and not_modified.content == b""
 
 
 # --- Two gunicorn instances sharing one database and one Redis -------------------------------
