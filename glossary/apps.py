@@ -1,4 +1,17 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+def use_search_thresholds(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """On PostgreSQL, let the trigram index find names as far from the query as search
+    accepts (pg_trgm's own default, 0.6, would drop some typos before they are scored)."""
+    if connection.vendor == "postgresql":
+        from glossary.search import WORD_SIMILAR
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {float(WORD_SIMILAR)}")
 
 
 class GlossaryConfig(AppConfig):
@@ -14,3 +27,4 @@ class GlossaryConfig(AppConfig):
 
         register_widgets()
         register_diagrams()
+        connection_created.connect(use_search_thresholds, dispatch_uid="glossary-search-pg")

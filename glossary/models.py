@@ -224,7 +224,10 @@ class Term(models.Model):
 
     def refresh_search_document(self) -> None:
         names, document = self.build_search_fields()
-        Term.objects.filter(pk=self.pk).update(search_names=names, search_document=document)
+        # `updated` moves too: search keeps an in-memory copy that this must make stale.
+        Term.objects.filter(pk=self.pk).update(
+            search_names=names, search_document=document, updated=timezone.now()
+        )
 
 
 class Alias(models.Model):

@@ -12,13 +12,15 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 
-from glossary.models import Term
+from glossary.models import Alias, Term
 
 MAX_QUERY_LENGTH = 100
 SIMILAR = 0.75  # difflib ratio from which a name counts as a likely misspelling
+WORD_SIMILAR = 0.45  # PostgreSQL: the same, as pg_trgm word similarity
 _WORD = re.compile(r"[\w.+-]+", re.UNICODE)
 
 
@@ -37,10 +39,11 @@ def search_terms(raw_query: str, *, limit: int = 20) -> list[SearchHit]:
     query = normalise_query(raw_query)
     if not query:
         return []
-    hits = {hit.term.pk: hit for hit in _exact_hits(query)}
-    ranked = (
-        _postgres_hits(query, limit) if connection.vendor == "postgresql" else _python_hits(query)
-    )
+    if connection.vendor == "postgresql":
+        hits = {hit.term.pk: hit for hit in _exact_hits(query)}
+        ranked = _postgres_hits(query, limit)
+    else:
+        hits, ranked = {}, _python_hits(query)
     for hit in ranked:
         hits.setdefault(hit.term.pk, hit)
     ordered = sorted(hits.values(), key=lambda hit: (-hit.score, hit.term.name.lower()))
@@ -52,19 +55,22 @@ def _published() -> Q:
 
 
 def _exact_hits(query: str) -> list[SearchHit]:
+    # LOWER(name) = lower(query): the form the case-insensitive unique indexes on term and
+    # alias names answer, so this is an index lookup however many terms there are.
+    lowered = query.lower()
+    aliased = Alias.objects.alias(lowered=Lower("name")).filter(lowered=lowered)
     exact = (
         Term.objects.filter(_published())
-        .filter(Q(name__iexact=query) | Q(slug=slugify(query)) | Q(aliases__name__iexact=query))
-        .distinct()
+        .alias(lowered=Lower("name"))
+        .filter(Q(lowered=lowered) | Q(slug=slugify(query)) | Q(pk__in=aliased.values("term_id")))
     )
-    return [
-        SearchHit(
-            term,
-            1000.0 if term.name.lower() == query.lower() else 900.0,
-            "name" if term.name.lower() == query.lower() else "alias",
-        )
-        for term in exact
-    ]
+    return [_exact_hit(term, lowered) for term in exact]
+
+
+def _exact_hit(term: Term, lowered_query: str) -> SearchHit:
+    if term.name.lower() == lowered_query:
+        return SearchHit(term, 1000.0, "name")
+    return SearchHit(term, 900.0, "alias")
 
 
 def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
@@ -77,13 +83,21 @@ def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
 
     vector = SearchVector("search_document", config="english")
     search_query = SearchQuery(query, config="english", search_type="websearch")
+    # Each way in is one an index answers (the GIN full-text index on the document, the
+    # trigram indexes on the names), so PostgreSQL ORs three index scans and scores only the
+    # rows they find, instead of computing a vector and a similarity for every term.
     candidates = (
         Term.objects.filter(_published())
+        .alias(document=vector)
+        .filter(
+            Q(document=search_query)
+            | Q(search_names__trigram_word_similar=query)
+            | Q(search_names__icontains=query)
+        )
         .annotate(
             rank=SearchRank(vector, search_query),
             similarity=TrigramWordSimilarity(query, "search_names"),
         )
-        .filter(Q(search_names__icontains=query) | Q(similarity__gte=0.45) | Q(rank__gt=0))
         .order_by("-similarity", "-rank")[: limit * 2]
     )
     hits = []
@@ -93,7 +107,7 @@ def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
             score, reason = 500.0, "name-prefix"
         elif query.lower() in names:
             score, reason = 400.0, "name-prefix"
-        elif term.similarity >= 0.45:
+        elif term.similarity >= WORD_SIMILAR:
             score, reason = 200.0 + 100 * term.similarity, "similar"
         else:
             score, reason = 0.0, "text"
@@ -101,42 +115,80 @@ def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
     return hits
 
 
+@dataclass(frozen=True)
+class _Entry:
+    term: Term
+    names: tuple[str, ...]  # the name and every alias, lowercased
+    name_words: tuple[str, ...]  # the words of those names, for word-by-word typo matching
+    document: str  # every word a reader sees, lowercased
+
+
+# Each process keeps the published terms' search fields in memory and scores a query against
+# them, instead of reading and lowercasing every term per search. One cheap query (how many
+# published terms, and when one last changed) tells when the copy is stale.
+_index: tuple[tuple[object, ...], list[_Entry]] | None = None
+
+
+def _fingerprint() -> tuple[object, ...]:
+    state = Term.objects.filter(_published()).aggregate(count=Count("pk"), latest=Max("updated"))
+    return (connection.alias, connection.settings_dict["NAME"], state["count"], state["latest"])
+
+
+def _entries() -> list[_Entry]:
+    global _index
+    fingerprint = _fingerprint()
+    if _index is None or _index[0] != fingerprint:
+        terms = Term.objects.filter(_published()).only(
+            "pk", "name", "slug", "short_definition", "search_names", "search_document"
+        )
+        entries = []
+        for term in terms:
+            names = tuple(n.strip().lower() for n in term.search_names.split("|"))
+            words = tuple(dict.fromkeys(w for n in names for w in n.split() if w not in names))
+            document = term.search_document.lower()
+            term.search_names = term.search_document = ""  # kept once, in the entry
+            entries.append(_Entry(term, names, words, document))
+        _index = (fingerprint, entries)
+    return _index[1]
+
+
 def _python_hits(query: str) -> list[SearchHit]:
     q = query.lower()
     matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(None, "", q)
     words = [w for w in _WORD.findall(q) if len(w) > 1] or [q]
     hits = []
-    terms = Term.objects.filter(_published()).only(
-        "pk", "name", "slug", "short_definition", "search_names", "search_document"
-    )
-    for term in terms:
-        names = [n.strip().lower() for n in term.search_names.split("|")]
-        document = term.search_document.lower()
+    slug = slugify(query)
+    for entry in _entries():
+        if q in entry.names or entry.term.slug == slug:
+            hits.append(_exact_hit(entry.term, q))
+            continue
         score, reason = 0.0, "text"
-        if any(n.startswith(q) for n in names):
+        if any(n.startswith(q) for n in entry.names):
             score, reason = 500.0, "name-prefix"
-        elif any(q in n for n in names):
+        elif any(q in n for n in entry.names):
             score, reason = 400.0, "name-prefix"
         else:
-            ratio = max(_similarity(matcher, q, n) for n in names)
+            ratio = _similarity(matcher, q, entry)
             if ratio >= SIMILAR:
                 score, reason = 200.0 + 100 * ratio, "similar"
+        document = entry.document
         found = sum(1 for w in words if w in document)
         if found == len(words):
             score += 50 + min(document.count(words[0]), 20)
         elif score == 0 and found:
             score = 10.0 * found / len(words)
         if score > 0:
-            hits.append(SearchHit(term, score, reason))
+            hits.append(SearchHit(entry.term, score, reason))
     return hits
 
 
-def _similarity(matcher: difflib.SequenceMatcher[str], query: str, name: str) -> float:
-    """How alike a query and a name are, word by word, so "paramters" finds "parameters".
-    `matcher` already holds the query as its second sequence, the one difflib indexes."""
-    best = _ratio(matcher, name)
+def _similarity(matcher: difflib.SequenceMatcher[str], query: str, entry: _Entry) -> float:
+    """How alike a query and a term's names are, word by word, so "paramters" finds
+    "parameters". `matcher` already holds the query as its second sequence, the one difflib
+    indexes."""
+    best = max(_ratio(matcher, name) for name in entry.names)
     if len(query) >= 4:
-        for word in name.split():
+        for word in entry.name_words:
             best = max(best, _ratio(matcher, word))
     return best
 
