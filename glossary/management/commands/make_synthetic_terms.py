@@ -2,9 +2,9 @@
 
 Every synthetic term is published and has the parts a real one has: a definition, three
 Markdown sections, two aliases, three FAQs, topics and four relations to other terms (real
-or synthetic). Their words are drawn from the field's vocabulary, so full-text search finds
-many of them, as it would in a large glossary. Their slugs start with "synthetic-", and
-`--delete` removes them all again; nothing else is touched.
+or synthetic). Their text is made-up filler with the field's words mixed in at a low rate, so
+full-text search finds a few per cent of them for a field word, as in a real glossary. Their
+slugs start with "synthetic-", and `--delete` removes them all again; nothing else is touched.
 
     manage.py make_synthetic_terms 10000 [--seed 1] [--delete]
 
@@ -14,6 +14,7 @@ saved term goes through; one ordinary save at the end tells the page cache.
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -26,8 +27,9 @@ from glossary.rendering import plain_text, render_markdown
 
 PREFIX = "synthetic-"
 BATCH = 500
-# The field's vocabulary, a sentence at a time, so full-text search finds many terms.
-_WORDS = """
+# Field words, each a small share of the text, as in a real glossary where a query such as
+# "quantisation" is in a few per cent of the terms, not all of them.
+_FIELD_WORDS = """
     parameters weights biases activations gradients optimizer tokens context window layers
     attention heads embedding vocabulary precision memory bandwidth throughput latency batch
     quantization quantisation inference training compute accelerator tensor matrix cache
@@ -43,11 +45,25 @@ _NOUNS = """
     attention cache kernel schedule buffer projection router quantizer optimizer sampler
     tokenizer embedding adapter checkpoint pipeline scheduler allocator estimator
 """
-WORDS, ADJECTIVES, NOUNS = _WORDS.split(), _ADJECTIVES.split(), _NOUNS.split()
+FIELD_WORDS, ADJECTIVES, NOUNS = _FIELD_WORDS.split(), _ADJECTIVES.split(), _NOUNS.split()
+FIELD_SHARE = 0.015
+# The rest is filler: 3,000 made-up words used with Zipf's law's skew, like real prose.
+# fmt: off
+_SYLLABLES = ("ka", "to", "ri", "men", "sol", "var", "nu", "pe", "lin", "dra", "quo", "ost",
+              "el", "bar", "tis", "gon", "fe", "mu", "rad", "sen")
+# fmt: on
+_filler_rng = random.Random(0)  # noqa: S311 - made-up text, not secrets
+FILLER = sorted(
+    {"".join(_filler_rng.choices(_SYLLABLES, k=_filler_rng.randint(2, 4))) for _ in range(3600)}
+)[:3000]
+_FILLER_WEIGHTS = list(itertools.accumulate(1 / rank for rank in range(1, len(FILLER) + 1)))
 
 
 def _sentence(rng: random.Random, n: int = 14) -> str:
-    words = rng.choices(WORDS, k=n)
+    words = rng.choices(FILLER, cum_weights=_FILLER_WEIGHTS, k=n)
+    for position in range(n):
+        if rng.random() < FIELD_SHARE:
+            words[position] = rng.choice(FIELD_WORDS)
     return words[0].capitalize() + " " + " ".join(words[1:]) + "."
 
 
@@ -138,7 +154,7 @@ class Command(BaseCommand):
                 ),
             ]
             for order in range(3):
-                question = f"How does {term.name.lower()} affect {rng.choice(WORDS)}?"
+                question = f"How does {term.name.lower()} affect {rng.choice(FIELD_WORDS)}?"
                 answer = _paragraphs(rng, 1, 3)
                 faqs.append(
                     FAQ(
