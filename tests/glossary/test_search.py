@@ -151,3 +151,27 @@ def test_an_overlong_suggestion_query_is_a_400_naming_the_field(client, glossary
     response = client.get("/search/suggest", {"q": "x" * 500})
     assert response.status_code == 400
     assert "q" in response.json()["errors"]
+
+
+def test_names_rank_first_when_many_texts_match_and_candidates_are_capped(glossary, monkeypatch):
+    from django.db import connection
+
+    from glossary import search
+
+    for number in range(12):
+        make_term(
+            name=f"Parameter note {number}",
+            slug=f"parameter-note-{number}",
+            short_definition="Mentions parameters.",
+            body="Parameters, parameters, parameters.",
+        )
+    # PostgreSQL brings a capped number of candidates per way in; SQLite scores every term.
+    monkeypatch.setattr(search, "TEXT_CANDIDATES", 3)
+    monkeypatch.setattr(search, "NAME_CANDIDATES", 3)
+    found = names("parameters")
+    assert found[0] == "Parameters"  # the exact name, whatever the caps
+    assert names("quantizaton")[0] == "Quantization"
+    if connection.vendor == "postgresql":
+        assert 2 <= len(found) <= 1 + 3 + 3  # at most what the two capped ways brought
+    else:
+        assert len(found) == 15  # every term that mentions parameters (and Large language model)
