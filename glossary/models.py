@@ -185,7 +185,10 @@ class Term(models.Model):
         if cached is None or cached[0] != key:
             rendered = {
                 name: render_markdown(
-                    getattr(self, name), resolve_link_target, with_toc=name == "body"
+                    getattr(self, name),
+                    resolve_link_target,
+                    with_toc=name == "body",
+                    id_prefix="" if name == "body" else f"{name.replace('_', '-')}-",
                 )
                 for name in self.MARKDOWN_FIELDS
             }
@@ -319,7 +322,9 @@ class FAQ(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = make_slug(self.question) or "question"
-        self.answer_html = render_markdown(self.answer, resolve_link_target).html
+        self.answer_html = render_markdown(
+            self.answer, resolve_link_target, id_prefix=f"{self.anchor}-"
+        ).html
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -486,5 +491,7 @@ def rerender_terms_linking_to(*slugs: str, exclude: int | None) -> None:
         )
     for faq in FAQ.objects.filter(faq_query).exclude(term_id=exclude):
         FAQ.objects.filter(pk=faq.pk).update(
-            answer_html=render_markdown(faq.answer, resolve_link_target).html
+            answer_html=render_markdown(
+                faq.answer, resolve_link_target, id_prefix=f"{faq.anchor}-"
+            ).html
         )

@@ -25,6 +25,7 @@ import markdown
 import nh3
 from django.utils.text import slugify
 from markdown.extensions import Extension
+from markdown.extensions.toc import slugify as slugify_heading
 from markdown.inlinepatterns import InlineProcessor
 
 from glossary import shortcodes
@@ -131,8 +132,10 @@ class _TermLinkProcessor(InlineProcessor):
                 "href": target.url,
                 "class": "term-link",
                 "data-term": target.slug,
-                "data-name": target.name,
-                "data-preview": target.short_definition,
+                # Python-Markdown leaves "&" alone in attributes (it keeps entities as they
+                # are), so a name or definition holding "&lt;" would reach the page decoded.
+                "data-name": target.name.replace("&", "&amp;"),
+                "data-preview": target.short_definition.replace("&", "&amp;"),
             },
         )
         el.text = label or raw_target
@@ -166,9 +169,13 @@ def _clean_classes(element: str, attribute: str, value: str) -> str | None:
     return " ".join(kept) or None
 
 
+# A link whose address the allowlist refused (javascript:, tel:, ftp: …) keeps only its text.
+_HREFLESS_LINK = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
+
+
 def sanitize(fragment: str) -> str:
     """Clean HTML against the allowlist; anything else is removed or escaped."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         fragment,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -177,9 +184,16 @@ def sanitize(fragment: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    # nh3 drops a refused href but still adds rel, leaving <a rel=…> (invalid without href).
+    # Links never nest, so the first </a> closes the one opened.
+    return _HREFLESS_LINK.sub(r"<span>\1</span>", cleaned)
 
 
-def render_markdown(text: str, resolve_term: TermResolver, *, with_toc: bool = False) -> Rendered:
+def render_markdown(
+    text: str, resolve_term: TermResolver, *, with_toc: bool = False, id_prefix: str = ""
+) -> Rendered:
+    """Markdown to safe HTML. `id_prefix` starts every heading's id, so several fields shown
+    on one page (a term's sections, its FAQ answers) never give two headings the same id."""
     placeholders: dict[str, str] = {}
     errors: list[str] = []
 
@@ -210,6 +224,7 @@ def render_markdown(text: str, resolve_term: TermResolver, *, with_toc: bool = F
                 "permalink_class": "headerlink",
                 "permalink_title": "Link to this section",
                 "toc_depth": "2-3",
+                "slugify": lambda value, separator: id_prefix + slugify_heading(value, separator),
             },
             "tables": {"use_align_attribute": True},
         },

@@ -140,3 +140,27 @@ def test_the_checker_itself_catches_executable_markup():
     assert executable_markup('<img src="x" onerror="alert(1)">') == ["onerror handler on <img>"]
     assert executable_markup('<a href=" JavaScript:alert(1)">x</a>')
     assert executable_markup("<svg></svg>") == ["<svg> element"]
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", "tel:+441234", "ftp://example.com/x"])
+def test_a_link_to_a_refused_address_keeps_only_its_text(href):
+    html = render_markdown(f"Call [us]({href}) or [read](https://example.com/).", resolve).html
+    assert "<span>us</span>" in html and "<a rel" not in html
+    assert '<a href="https://example.com/" rel="noopener noreferrer">read</a>' in html
+
+
+def test_entities_in_a_linked_terms_name_and_definition_stay_text_in_the_preview():
+    tricky = LinkTarget(
+        slug="weights",
+        name="AT&amp;T weights",
+        url="/glossary/weights/",
+        short_definition="Not &lt;img src=x onerror=alert(1)&gt; markup.",
+    )
+    html = render_markdown("See [[weights]].", lambda slug: tricky).html
+    assert 'data-name="AT&amp;amp;T weights"' in html
+    assert 'data-preview="Not &amp;lt;img src=x onerror=alert(1)&amp;gt; markup."' in html
+
+
+def test_heading_ids_carry_the_fields_prefix():
+    html = render_markdown("## Why it matters\n\ntext", resolve, id_prefix="example-").html
+    assert 'id="example-why-it-matters"' in html
