@@ -8,11 +8,12 @@ ordering rules scored in Python over the published terms, with difflib for typos
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.text import slugify
@@ -141,58 +142,76 @@ def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
 class _Entry:
     term: Term
     names: tuple[str, ...]  # the name and every alias, lowercased
-    name_words: tuple[str, ...]  # the words of those names, for word-by-word typo matching
+    joined_names: str  # "\n" before each name: "\nq" in it is a prefix match, "q" a part one
     document: str  # every word a reader sees, lowercased
+
+
+@dataclass(frozen=True)
+class _Index:
+    entries: list[_Entry]
+    # Every distinct name, and every word of a name, by its length, with the entries that
+    # have it: a typo can only be so much shorter or longer than what it misspells, so a query
+    # is compared with the strings of a few lengths, each once however many terms share it.
+    names_by_length: dict[int, dict[str, list[int]]]
+    words_by_length: dict[int, dict[str, list[int]]]
 
 
 # Each process keeps the published terms' search fields in memory and scores a query against
 # them, instead of reading and lowercasing every term per search. One cheap query (how many
 # published terms, and when one last changed) tells when the copy is stale.
-_index: tuple[tuple[object, ...], list[_Entry]] | None = None
+_index: tuple[tuple[object, ...], _Index] | None = None
 
 
 def _fingerprint() -> tuple[object, ...]:
-    state = Term.objects.filter(_published()).aggregate(count=Count("pk"), latest=Max("updated"))
-    return (connection.alias, connection.settings_dict["NAME"], state["count"], state["latest"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), MAX(updated) FROM glossary_term WHERE status = %s", ["published"]
+        )
+        count, latest = cursor.fetchone()
+    return (connection.alias, connection.settings_dict["NAME"], count, latest)
 
 
-def _entries() -> list[_Entry]:
+def _load() -> _Index:
     global _index
     fingerprint = _fingerprint()
     if _index is None or _index[0] != fingerprint:
         terms = Term.objects.filter(_published()).only(
             "pk", "name", "slug", "short_definition", "search_names", "search_document"
         )
-        entries = []
+        entries: list[_Entry] = []
+        names_by_length: dict[int, dict[str, list[int]]] = {}
+        words_by_length: dict[int, dict[str, list[int]]] = {}
         for term in terms:
             names = tuple(n.strip().lower() for n in term.search_names.split("|"))
-            words = tuple(dict.fromkeys(w for n in names for w in n.split() if w not in names))
-            document = term.search_document.lower()
+            words = {w for n in names for w in n.split()} - set(names)
+            for texts, by_length in ((set(names), names_by_length), (words, words_by_length)):
+                for text in texts:
+                    by_length.setdefault(len(text), {}).setdefault(text, []).append(len(entries))
+            entries.append(
+                _Entry(term, names, "\n" + "\n".join(names), term.search_document.lower())
+            )
             term.search_names = term.search_document = ""  # kept once, in the entry
-            entries.append(_Entry(term, names, words, document))
-        _index = (fingerprint, entries)
+        _index = (fingerprint, _Index(entries, names_by_length, words_by_length))
     return _index[1]
 
 
 def _python_hits(query: str) -> list[SearchHit]:
     q = query.lower()
-    matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(None, "", q)
+    index = _load()
+    similar = _similar_entries(q, index)
     words = [w for w in _WORD.findall(q) if len(w) > 1] or [q]
     hits = []
     slug = slugify(query)
-    for entry in _entries():
-        if q in entry.names or entry.term.slug == slug:
+    for number, entry in enumerate(index.entries):
+        if entry.term.slug == slug or q in entry.names:
             hits.append(_exact_hit(entry.term, q))
             continue
         score, reason = 0.0, "text"
-        if any(n.startswith(q) for n in entry.names):
-            score, reason = 500.0, "name-prefix"
-        elif any(q in n for n in entry.names):
-            score, reason = 400.0, "name-prefix"
-        else:
-            ratio = _similarity(matcher, q, entry)
-            if ratio >= SIMILAR:
-                score, reason = 200.0 + 100 * ratio, "similar"
+        if q in entry.joined_names:
+            prefix = "\n" + q in entry.joined_names
+            score, reason = (500.0 if prefix else 400.0), "name-prefix"
+        elif number in similar:
+            score, reason = 200.0 + 100 * similar[number], "similar"
         document = entry.document
         found = sum(1 for w in words if w in document)
         if found == len(words):
@@ -204,20 +223,31 @@ def _python_hits(query: str) -> list[SearchHit]:
     return hits
 
 
-def _similarity(matcher: difflib.SequenceMatcher[str], query: str, entry: _Entry) -> float:
-    """How alike a query and a term's names are, word by word, so "paramters" finds
-    "parameters". `matcher` already holds the query as its second sequence, the one difflib
-    indexes."""
-    best = max(_ratio(matcher, name) for name in entry.names)
-    if len(query) >= 4:
-        for word in entry.name_words:
-            best = max(best, _ratio(matcher, word))
+def _similar_entries(query: str, index: _Index) -> dict[int, float]:
+    """Entries with a name (or, for queries of four letters or more, a word of a name) that a
+    misspelt query comes near, so "paramters" finds "parameters": entry number → likeness.
+    Lengths outside the window cannot reach SIMILAR (difflib's real_quick_ratio bound)."""
+    size = len(query)
+    shortest = math.ceil(size * SIMILAR / (2 - SIMILAR))
+    longest = math.floor(size * (2 - SIMILAR) / SIMILAR)
+    # The query is difflib's second sequence: the one it indexes, once.
+    matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(None, "", query)
+    best: dict[int, float] = {}
+    # A short query is compared with whole names only: word by word it would match too much.
+    maps = [index.names_by_length, index.words_by_length] if size >= 4 else [index.names_by_length]
+    for by_length in maps:
+        for length in range(shortest, longest + 1):
+            for text, numbers in by_length.get(length, {}).items():
+                ratio = _ratio(matcher, text)
+                if ratio >= SIMILAR:
+                    for number in numbers:
+                        best[number] = max(best.get(number, 0.0), ratio)
     return best
 
 
 def _ratio(matcher: difflib.SequenceMatcher[str], text: str) -> float:
     matcher.set_seq1(text)
-    # The quick upper bounds rule most pairs out before the full (slow) comparison.
-    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+    # The quick upper bound rules most pairs out before the full (slow) comparison.
+    if matcher.quick_ratio() < SIMILAR:
         return 0.0
     return matcher.ratio()
