@@ -232,12 +232,18 @@ def _similar_entries(query: str, index: _Index) -> dict[int, float]:
     longest = math.floor(size * (2 - SIMILAR) / SIMILAR)
     # The query is difflib's second sequence: the one it indexes, once.
     matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(None, "", query)
+    lacks = str.maketrans("", "", query)  # deletes the query's letters
     best: dict[int, float] = {}
     # A short query is compared with whole names only: word by word it would match too much.
     maps = [index.names_by_length, index.words_by_length] if size >= 4 else [index.names_by_length]
     for by_length in maps:
         for length in range(shortest, longest + 1):
             for text, numbers in by_length.get(length, {}).items():
+                # A cheaper bound first, in C: letters of the text that the query lacks can
+                # never match, so they cap the ratio.
+                shared = length - len(text.translate(lacks))
+                if 2 * shared < SIMILAR * (length + size):
+                    continue
                 ratio = _ratio(matcher, text)
                 if ratio >= SIMILAR:
                     for number in numbers:
