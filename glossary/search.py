@@ -200,6 +200,7 @@ def _python_hits(query: str) -> list[SearchHit]:
     index = _load()
     similar = _similar_entries(q, index)
     words = [w for w in _WORD.findall(q) if len(w) > 1] or [q]
+    single = len(words) == 1
     hits = []
     slug = slugify(query)
     for number, entry in enumerate(index.entries):
@@ -213,7 +214,7 @@ def _python_hits(query: str) -> list[SearchHit]:
         elif number in similar:
             score, reason = 200.0 + 100 * similar[number], "similar"
         document = entry.document
-        found = sum(1 for w in words if w in document)
+        found = (words[0] in document) if single else sum(1 for w in words if w in document)
         if found == len(words):
             score += 50 + min(document.count(words[0]), 20)
         elif score == 0 and found:

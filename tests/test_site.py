@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 import pytest
 from django.db import connection
@@ -148,3 +149,12 @@ def test_each_request_logs_one_json_line_without_the_query_string(client, caplog
     assert isinstance(entry["duration_ms"], float)
     assert "private" not in line and "s3cret" not in line
     assert logging.getLogger("config.requests").level in (0, logging.INFO)
+
+
+@pytest.mark.django_db
+def test_the_remembered_header_still_marks_the_section_a_page_is_in(client):
+    # The header is rendered once per section and reused ({% memo %} in base.html).
+    for path, current in [("/learn/", "Learn"), ("/glossary/", "Glossary"), ("/learn/", "Learn")]:
+        header = client.get(path).content.decode().split("</header>")[0]
+        marked = re.findall(r'aria-current="page">([^<]+)<', header)
+        assert marked == [current], (path, marked)

@@ -51,3 +51,34 @@ def page_meta(
         "kind": kind,
         "site_name": context.get("SITE_NAME", ""),
     }
+
+
+class MemoNode(template.Node):
+    """Renders its contents once per process for each value of its arguments, then reuses
+    the HTML. Only for parts of the page that depend on nothing but the code, the settings and
+    those arguments (the header, the footer, asset links): they change only with a deploy."""
+
+    LIMIT = 64  # distinct argument values kept per fragment
+
+    def __init__(self, nodelist: template.NodeList, vary: list[Any]) -> None:
+        self.nodelist = nodelist
+        self.vary = vary
+        self.rendered: dict[tuple[str, ...], SafeString] = {}
+
+    def render(self, context: template.Context) -> str:
+        key = tuple(str(value.resolve(context)) for value in self.vary)
+        html = self.rendered.get(key)
+        if html is None:
+            html = SafeString(self.nodelist.render(context))
+            if len(self.rendered) < self.LIMIT:
+                self.rendered[key] = html
+        return html
+
+
+@register.tag
+def memo(parser: template.base.Parser, token: template.base.Token) -> MemoNode:
+    """{% memo request.resolver_match.app_name %}…{% endmemo %}"""
+    vary = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    return MemoNode(nodelist, vary)

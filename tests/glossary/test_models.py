@@ -139,3 +139,16 @@ def test_faq_anchors_come_from_the_question():
     faq = make_faq(term, question="How much GPU memory does a 70B model need?")
     assert faq.anchor == "faq-how-much-gpu-memory-does-a-70b-model-need"
     assert faq.get_absolute_url().endswith("#faq-how-much-gpu-memory-does-a-70b-model-need")
+
+
+def test_a_terms_address_follows_the_mount_point():
+    from django.urls import reverse, set_script_prefix
+
+    term = make_term(slug="kv-cache")
+    try:
+        set_script_prefix("/site/")
+        assert term.get_absolute_url() == "/site/glossary/kv-cache/"
+        assert term.get_absolute_url() == reverse("glossary:term", kwargs={"slug": "kv-cache"})
+    finally:
+        set_script_prefix("/")
+    assert term.get_absolute_url() == "/glossary/kv-cache/"
