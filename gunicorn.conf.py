@@ -26,6 +26,8 @@ def post_fork(server: object, worker: object) -> None:
 
     connections.close_all()
     caches.close_all()
+
+
 # Request lines and headers past these sizes are refused with a 4xx before Django sees them.
 limit_request_line = 8190
 limit_request_fields = 100

@@ -15,8 +15,10 @@ from config.env import cache_from_url, env_bool, env_int, env_list
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("raw,expected", [("true", True), ("False", False), ("1", True),
-                                          ("0", False), ("yes", True), ("", False)])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [("true", True), ("False", False), ("1", True), ("0", False), ("yes", True), ("", False)],
+)
 def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("FLAG", raw)
     assert env_bool("FLAG") is expected
@@ -54,7 +56,12 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean.update(env)
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60, check=False,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
