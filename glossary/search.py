@@ -163,11 +163,16 @@ _index: tuple[tuple[object, ...], _Index] | None = None
 
 
 def _fingerprint() -> tuple[object, ...]:
-    with connection.cursor() as cursor:
+    # Asked on every search, so straight through the driver's cursor (this is SQLite's path).
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    try:
         cursor.execute(
-            "SELECT COUNT(*), MAX(updated) FROM glossary_term WHERE status = %s", ["published"]
+            "SELECT COUNT(*), MAX(updated) FROM glossary_term WHERE status = 'published'"
         )
         count, latest = cursor.fetchone()
+    finally:
+        cursor.close()
     return (connection.alias, connection.settings_dict["NAME"], count, latest)
 
 
