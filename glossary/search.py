@@ -24,8 +24,8 @@ MAX_QUERY_LENGTH = 100
 SIMILAR = 0.75  # difflib ratio from which a name counts as a likely misspelling
 WORD_SIMILAR = 0.45  # PostgreSQL: the same, as pg_trgm word similarity
 # PostgreSQL: how many terms each way into search may bring to be ranked (see _postgres_hits).
-TEXT_CANDIDATES = 200
-NAME_CANDIDATES = 100
+TEXT_CANDIDATES = 60
+NAME_CANDIDATES = 40
 HIT_FIELDS = ("pk", "name", "slug", "short_definition", "search_names")  # what results show
 _WORD = re.compile(r"[\w.+-]+", re.UNICODE)
 
@@ -107,12 +107,15 @@ def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
     by_text = list(
         published.alias(document=document)
         .filter(document=search_query)
+        .order_by()  # any matches will do: ordered, PostgreSQL would have to find them all
         .values_list("pk", flat=True)[:TEXT_CANDIDATES]
     )
     by_name = list(
         published.filter(
             Q(search_names__trigram_word_similar=query) | Q(search_names__icontains=query)
-        ).values_list("pk", flat=True)[:NAME_CANDIDATES]
+        )
+        .order_by()
+        .values_list("pk", flat=True)[:NAME_CANDIDATES]
     )
     candidates = (
         Term.objects.filter(pk__in={*by_text, *by_name})
