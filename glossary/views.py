@@ -119,6 +119,10 @@ def term_share_image(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+SEARCH_PAGE_SIZE = 20
+SEARCH_PAGES = 5  # past the 100th result, a narrower query serves a reader better
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
@@ -130,8 +134,28 @@ def search(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     query = normalise_query(raw)
-    hits = search_terms(query, limit=50) if query else []
-    return render(request, "glossary/search.html", {"query": query, "hits": hits})
+    page = request.GET.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= SEARCH_PAGES:
+        return render(
+            request,
+            "glossary/search.html",
+            {"query": query, "error": f"Pages of results run from 1 to {SEARCH_PAGES}."},
+            status=400,
+        )
+    number = int(page)
+    # One more than the page holds tells whether a next page exists.
+    found = search_terms(query, limit=number * SEARCH_PAGE_SIZE + 1) if query else []
+    first = (number - 1) * SEARCH_PAGE_SIZE
+    hits = found[first : first + SEARCH_PAGE_SIZE]
+    context = {
+        "query": query,
+        "hits": hits,
+        "page": number,
+        "first": first + 1,
+        "last": first + len(hits),
+        "has_next": len(found) > first + SEARCH_PAGE_SIZE and number < SEARCH_PAGES,
+    }
+    return render(request, "glossary/search.html", context)
 
 
 @require_safe

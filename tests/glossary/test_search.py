@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from factories import make_alias, make_term
@@ -175,3 +176,29 @@ def test_names_rank_first_when_many_texts_match_and_candidates_are_capped(glossa
         assert 2 <= len(found) <= 1 + 3 + 3  # at most what the two capped ways brought
     else:
         assert len(found) == 15  # every term that mentions parameters (and Large language model)
+
+
+def test_results_come_twenty_to_a_page_with_links_between_pages(client, glossary):
+    for number in range(30):
+        make_term(
+            name=f"Parameter note {number:02d}",
+            slug=f"parameter-note-{number:02d}",
+            short_definition="Mentions parameters.",
+        )
+    first = client.get("/search/", {"q": "parameter"}).content.decode()
+    assert first.count('class="result-name"') == 20
+    assert "Results 1–20" in first and 'href="?q=parameter&amp;page=2"' in first
+    assert 'rel="prev"' not in first
+    second = client.get("/search/", {"q": "parameter", "page": "2"}).content.decode()
+    # 30 notes, Parameters, Hyperparameters, and Large language model (its text says it)
+    assert second.count('class="result-name"') == 13 and "Results 21–33" in second
+    assert 'rel="next"' not in second and 'href="?q=parameter"' in second
+    names = re.findall(r'class="result-name">([^<]+)<', first + second)
+    assert len(set(names)) == 33  # no result on both pages
+
+
+@pytest.mark.parametrize("page", ["0", "6", "x", "-1", "99999999999999999999"])
+def test_a_page_of_results_out_of_range_is_a_clear_400(client, glossary, page):
+    response = client.get("/search/", {"q": "parameter", "page": page})
+    assert response.status_code == 400
+    assert "Pages of results run from 1 to 5." in response.content.decode()
