@@ -84,11 +84,8 @@ def accepted_codings(header: str) -> set[str]:
 
 
 def choose_coding(request: HttpRequest, bodies: dict[str, bytes]) -> str:
-    accepted = accepted_codings(request.headers.get("Accept-Encoding", ""))
-    for coding in ("br", "gzip"):
-        if coding in bodies and (coding in accepted or "*" in accepted):
-            return coding
-    return "identity"
+    coding = wanted_coding(request)
+    return coding if coding in bodies else "identity"
 
 
 def store(response: HttpResponse) -> StoredPage:
@@ -126,7 +123,27 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
+def wanted_coding(request: HttpRequest) -> str:
+    accepted = accepted_codings(request.headers.get("Accept-Encoding", ""))
+    for coding in ("br", "gzip"):
+        if coding in accepted or "*" in accepted:
+            return coding
+    return "identity"
+
+
+def only(page: StoredPage, coding: str) -> StoredPage:
+    """The page with the one body a reader of that coding gets (the plain one when the page
+    is not compressed, as images are not)."""
+    if coding in page.bodies:
+        return page._replace(bodies={coding: page.bodies[coding]})
+    return page._replace(bodies={"identity": page.bodies["identity"]})
+
+
 class PageCacheMiddleware:
+    """One cache round trip per hit: the content version and the page in the reader's coding
+    are read together (MGET on Redis), and the page is served only if it was stored under
+    the version that is current."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -134,10 +151,12 @@ class PageCacheMiddleware:
         if not _cacheable(request):
             return self.get_response(request)
         address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{content_version()}:{address}"
-        cached = cache.get(key)
-        if isinstance(cached, StoredPage):
-            return serve(request, cached, "hit")
+        coding = wanted_coding(request)
+        found = cache.get_many([VERSION_KEY, f"page:{address}:{coding}"])
+        version = found.get(VERSION_KEY) or content_version()
+        entry = found.get(f"page:{address}:{coding}")
+        if isinstance(entry, tuple) and entry[0] == version and isinstance(entry[1], StoredPage):
+            return serve(request, entry[1], "hit")
         response = self.get_response(request)
         if (
             response.status_code != 200
@@ -151,5 +170,11 @@ class PageCacheMiddleware:
             "Cache-Control", f"public, max-age={BROWSER_MAX_AGE}, stale-while-revalidate=600"
         )
         page = store(response)
-        cache.set(key, page, PAGE_TIMEOUT)
+        cache.set_many(
+            {
+                f"page:{address}:{each}": (version, only(page, each))
+                for each in ("br", "gzip", "identity")
+            },
+            PAGE_TIMEOUT,
+        )
         return serve(request, page, "miss")
