@@ -14,19 +14,16 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
 from django.utils.text import slugify
 
-from glossary.models import Alias, Term
+from glossary.models import Term
 
 MAX_QUERY_LENGTH = 100
 SIMILAR = 0.75  # difflib ratio from which a name counts as a likely misspelling
 WORD_SIMILAR = 0.45  # PostgreSQL: the same, as pg_trgm word similarity
 # PostgreSQL: how many terms each way into search may bring to be ranked (see _postgres_hits).
-TEXT_CANDIDATES = 60
-NAME_CANDIDATES = 40
-HIT_FIELDS = ("pk", "name", "slug", "short_definition", "search_names")  # what results show
+TEXT_CANDIDATES = 40
+NAME_CANDIDATES = 20
 _WORD = re.compile(r"[\w.+-]+", re.UNICODE)
 
 
@@ -46,10 +43,10 @@ def search_terms(raw_query: str, *, limit: int = 20) -> list[SearchHit]:
     if not query:
         return []
     if connection.vendor == "postgresql":
-        hits = {hit.term.pk: hit for hit in _exact_hits(query)}
         ranked = _postgres_hits(query, limit)
     else:
-        hits, ranked = {}, _python_hits(query)
+        ranked = _python_hits(query)
+    hits: dict[int, SearchHit] = {}
     for hit in ranked:
         hits.setdefault(hit.term.pk, hit)
     ordered = sorted(hits.values(), key=lambda hit: (-hit.score, hit.term.name.lower()))
@@ -60,78 +57,77 @@ def _published() -> Q:
     return Q(status="published")
 
 
-def _exact_hits(query: str) -> list[SearchHit]:
-    # LOWER(name) = lower(query): the form the case-insensitive unique indexes on term and
-    # alias names answer, so this is an index lookup however many terms there are.
-    # The alias lookup runs first, on its own: as a subquery inside the OR it would turn the
-    # whole condition into a scan of every term.
-    lowered = query.lower()
-    aliased = list(
-        Alias.objects.alias(lowered=Lower("name"))
-        .filter(lowered=lowered)
-        .values_list("term_id", flat=True)
-    )
-    exact = (
-        Term.objects.filter(_published())
-        .alias(lowered=Lower("name"))
-        .filter(Q(lowered=lowered) | Q(slug=slugify(query)) | Q(pk__in=aliased))
-        .only(*HIT_FIELDS)
-    )
-    return [_exact_hit(term, lowered) for term in exact]
-
-
 def _exact_hit(term: Term, lowered_query: str) -> SearchHit:
     if term.name.lower() == lowered_query:
         return SearchHit(term, 1000.0, "name")
     return SearchHit(term, 900.0, "alias")
 
 
-def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVectorField,
-        TrigramWordSimilarity,
-    )
+# One statement, one round trip. The stored, indexed vectors come from migration 0007: the
+# whole document's, to find terms, and a small one of the names and short definition, to rank
+# them without reading the large one. Three ways in, each answered by an index: exact names
+# and aliases (the LOWER(name) unique indexes), terms whose text matches, and terms whose
+# names come near the query (typos, prefixes, part of a name; the trigram indexes). The last
+# two are capped and unordered, so a search costs about the same at 60 terms as at 10,000;
+# past a cap, the terms kept are whichever PostgreSQL meets first.
+_POSTGRES_SEARCH = """
+WITH query AS (SELECT websearch_to_tsquery('english', %(query)s) AS q),
+exact AS (
+    SELECT id FROM glossary_term
+    WHERE status = 'published' AND (LOWER(name) = %(lowered)s OR slug = %(slug)s)
+    UNION
+    SELECT alias.term_id FROM glossary_alias alias
+    WHERE LOWER(alias.name) = %(lowered)s
+),
+by_text AS (
+    SELECT id FROM glossary_term, query
+    WHERE status = 'published' AND search_vector @@ query.q
+    LIMIT %(text_candidates)s
+),
+by_name AS (
+    SELECT id FROM glossary_term
+    WHERE status = 'published'
+      AND (search_names %%> %(query)s OR UPPER(search_names::text) LIKE UPPER(%(contains)s))
+    LIMIT %(name_candidates)s
+)
+SELECT term.id, term.name, term.slug, term.short_definition, term.search_names,
+       term.id IN (SELECT id FROM exact) AS exact,
+       word_similarity(%(query)s, term.search_names) AS similarity,
+       ts_rank(term.search_head, query.q) AS rank
+FROM glossary_term term, query
+WHERE term.status = 'published'
+  AND term.id IN (SELECT id FROM exact UNION SELECT id FROM by_text UNION SELECT id FROM by_name)
+ORDER BY exact DESC, similarity DESC, rank DESC, term.id
+LIMIT %(limit)s
+"""
 
-    # Stored, indexed vectors (migration 0007): the whole document's, to find terms, and a
-    # small one of the names and short definition, to rank them without reading the large one.
-    document = RawSQL('"glossary_term"."search_vector"', [], output_field=SearchVectorField())
-    head = RawSQL('"glossary_term"."search_head"', [], output_field=SearchVectorField())
-    search_query = SearchQuery(query, config="english", search_type="websearch")
-    published = Term.objects.filter(_published())
-    # Two ways in, each answered by an index and each capped, so a search costs about the
-    # same at 60 terms as at 10,000: terms whose text matches, and terms whose names come near
-    # the query (typos, prefixes, part of a name). Exact names and aliases come from
-    # _exact_hits. Past a cap, the terms kept are the ones stored first.
-    by_text = list(
-        published.alias(document=document)
-        .filter(document=search_query)
-        .order_by()  # any matches will do: ordered, PostgreSQL would have to find them all
-        .values_list("pk", flat=True)[:TEXT_CANDIDATES]
-    )
-    by_name = list(
-        published.filter(
-            Q(search_names__trigram_word_similar=query) | Q(search_names__icontains=query)
-        )
-        .order_by()
-        .values_list("pk", flat=True)[:NAME_CANDIDATES]
-    )
-    candidates = (
-        Term.objects.filter(pk__in={*by_text, *by_name})
-        .annotate(
-            rank=SearchRank(head, search_query),
-            similarity=TrigramWordSimilarity(query, "search_names"),
-        )
-        .only(*HIT_FIELDS)
-        .order_by("-similarity", "-rank", "pk")[: limit * 2]
+
+def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
+    lowered = query.lower()
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = Term.objects.raw(
+        _POSTGRES_SEARCH,
+        {
+            "query": query,
+            "lowered": lowered,
+            "slug": slugify(query),
+            # A part of a name shorter than a trigram no index can find: the word-similarity
+            # arm alone answers such queries ("kv").
+            "contains": f"%{escaped}%" if len(query) >= 3 else "",
+            "text_candidates": TEXT_CANDIDATES,
+            "name_candidates": NAME_CANDIDATES,
+            "limit": limit * 2,
+        },
     )
     hits = []
-    for term in candidates:
+    for term in rows:
         names = term.search_names.lower()
-        if names.startswith(query.lower()):
+        if term.exact:
+            hits.append(_exact_hit(term, lowered))
+            continue
+        if names.startswith(lowered):
             score, reason = 500.0, "name-prefix"
-        elif query.lower() in names:
+        elif lowered in names:
             score, reason = 400.0, "name-prefix"
         elif term.similarity >= WORD_SIMILAR:
             score, reason = 200.0 + 100 * term.similarity, "similar"

@@ -120,7 +120,7 @@ def term_share_image(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 SEARCH_PAGE_SIZE = 20
-SEARCH_PAGES = 5  # past the 100th result, a narrower query serves a reader better
+SEARCH_PAGES = 3  # past the 60th result, a narrower query serves a reader better
 
 
 @require_safe
@@ -135,7 +135,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     query = normalise_query(raw)
     page = request.GET.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= SEARCH_PAGES:
+    if not (page.isascii() and page.isdigit()) or not 1 <= int(page) <= SEARCH_PAGES:
         return render(
             request,
             "glossary/search.html",
