@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils.text import slugify
 
-from glossary.models import Term
+from glossary.models import Alias, Term
 
 MAX_QUERY_LENGTH = 100
 SIMILAR = 0.75  # difflib ratio from which a name counts as a likely misspelling
@@ -159,6 +160,20 @@ class _Index:
 # them, instead of reading and lowercasing every term per search. One cheap query (how many
 # published terms, and when one last changed) tells when the copy is stale.
 _index: tuple[tuple[object, ...], _Index] | None = None
+
+
+def _forget_index(sender: type, **kwargs: object) -> None:
+    """A save in this process drops its copy at once, whatever the fingerprint says (two
+    states of the glossary can share one: fixtures loaded twice keep their timestamps)."""
+    global _index
+    _index = None
+
+
+for _model in (Term, Alias):
+    post_save.connect(_forget_index, sender=_model, dispatch_uid=f"search-{_model.__name__}-save")
+    post_delete.connect(
+        _forget_index, sender=_model, dispatch_uid=f"search-{_model.__name__}-delete"
+    )
 
 
 def _fingerprint() -> tuple[object, ...]:
