@@ -154,18 +154,23 @@ def test_an_overlong_suggestion_query_is_a_400_naming_the_field(client, glossary
     assert "q" in response.json()["errors"]
 
 
+def _parameter_notes(count: int, **fields: str) -> None:
+    """Terms that all mention parameters: many matches for one query."""
+    for number in range(count):
+        make_term(
+            name=f"Parameter note {number:02d}",
+            slug=f"parameter-note-{number:02d}",
+            short_definition="Mentions parameters.",
+            **fields,
+        )
+
+
 def test_names_rank_first_when_many_texts_match_and_candidates_are_capped(glossary, monkeypatch):
     from django.db import connection
 
     from glossary import search
 
-    for number in range(12):
-        make_term(
-            name=f"Parameter note {number}",
-            slug=f"parameter-note-{number}",
-            short_definition="Mentions parameters.",
-            body="Parameters, parameters, parameters.",
-        )
+    _parameter_notes(12, body="Parameters, parameters, parameters.")
     # PostgreSQL brings a capped number of candidates per way in; SQLite scores every term.
     monkeypatch.setattr(search, "TEXT_CANDIDATES", 3)
     monkeypatch.setattr(search, "NAME_CANDIDATES", 3)
@@ -179,12 +184,7 @@ def test_names_rank_first_when_many_texts_match_and_candidates_are_capped(glossa
 
 
 def test_results_come_twenty_to_a_page_with_links_between_pages(client, glossary):
-    for number in range(30):
-        make_term(
-            name=f"Parameter note {number:02d}",
-            slug=f"parameter-note-{number:02d}",
-            short_definition="Mentions parameters.",
-        )
+    _parameter_notes(30)
     first = client.get("/search/", {"q": "parameter"}).content.decode()
     assert first.count('class="result-name"') == 20
     assert "Results 1–20" in first and 'href="?q=parameter&amp;page=2"' in first
