@@ -38,6 +38,13 @@ class ResilientRedisCache(RedisCache):
         self._ok()
         return value
 
+    def get_or_raise(self, key: Any, default: Any = None) -> Any:
+        """A read that tells an outage from a miss (the content-version watcher needs to)."""
+        return super().get(key, default)
+
+    def set_or_raise(self, key: Any, value: Any, timeout: Any) -> None:
+        super().set(key, value, timeout)
+
     def get_many(self, keys: Any, version: Any = None) -> dict[Any, Any]:
         try:
             return super().get_many(keys, version)

@@ -1,24 +1,26 @@
-"""Whole-page caching for readers, shared by every instance through the cache (Redis in
-production), and emptied the moment an editor saves anything.
+"""Whole-page caching for readers, in each process's memory and (with Redis) shared by every
+instance, and retired the moment an editor saves anything.
 
-Every cached page is stored under the current *content version*. Saving or deleting any
-glossary, learning or catalog object writes a new version into the shared cache, so every
-instance misses on its next request and renders afresh; old entries expire on their own.
-Editors (anyone with a session cookie), non-GET requests, search and the admin are never
-cached.
+Every cached page is stored under the current *content version* (config/content_version.py).
+Saving or deleting any glossary, learning or catalog object makes a new version, which every
+process learns of at once, so each misses on its next request and renders afresh; old entries
+expire on their own. Editors (anyone with a session cookie), non-GET requests, search and the
+admin are never cached.
 
 A page is stored once, already compressed: the body as it is, gzipped and brotli-compressed,
-with its ETag worked out. A hit then costs two cache reads and no rendering, hashing or
-compressing, and the reader gets the smallest encoding their browser accepts. Conditional GET
-(If-None-Match, If-Modified-Since → 304) is answered by Django's ConditionalGetMiddleware,
-which sits just outside this one and finds the ETag already set.
+with its ETag worked out. A hit then costs no rendering, hashing or compressing (and, from the
+process's own memory, no network), and the reader gets the smallest encoding their browser
+accepts. Conditional GET (If-None-Match, If-Modified-Since → 304) is answered by Django's
+ConditionalGetMiddleware, which sits just outside this one and finds the ETag already set.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -30,27 +32,20 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
+from config import content_version
+
 CONTENT_APPS = {"glossary", "learning", "calculators"}
-VERSION_KEY = "content-version"
 PAGE_TIMEOUT = 60 * 60 * 24
 NEVER = ("/search/", "/healthz", "/static/", "/bench/")  # /bench/: the baseline runs its view
 BROWSER_MAX_AGE = 60  # seconds a browser or CDN may reuse a page before asking again
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml", "image/svg")
 MIN_COMPRESS = 512  # bytes: below this, compressing saves less than the header costs
-
-
-def content_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY) or version
-    return str(version)
+LOCAL_BYTES = 32 * 1024 * 1024  # pages each process keeps in its own memory
 
 
 def content_changed(sender: type, **kwargs: object) -> None:
     if sender._meta.app_label in CONTENT_APPS:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+        content_version.changed()
 
 
 post_save.connect(content_changed, dispatch_uid="page-cache-save")
@@ -139,10 +134,68 @@ def only(page: StoredPage, coding: str) -> StoredPage:
     return page._replace(bodies={"identity": page.bodies["identity"]})
 
 
+def _first_version() -> str | None:
+    """The version when Redis has none yet (just started, or emptied); None when Redis is away."""
+    cache.add(content_version.VERSION_KEY, uuid.uuid4().hex, None)
+    found = cache.get(content_version.VERSION_KEY)
+    return None if found is None else str(found)
+
+
+class LocalPages:
+    """The pages this process served lately, under one content version, least recently used
+    out first: a hit here costs no network at all."""
+
+    def __init__(self, budget: int = LOCAL_BYTES) -> None:
+        self.budget = budget
+        self.version: str | None = None
+        self.pages: OrderedDict[str, tuple[StoredPage, int]] = OrderedDict()
+        self.size = 0
+        self._lock = threading.Lock()
+
+    def get(self, version: str, key: str) -> StoredPage | None:
+        with self._lock:
+            if version != self.version:
+                self._empty(version)
+                return None
+            found = self.pages.get(key)
+            if found is None:
+                return None
+            self.pages.move_to_end(key)
+            return found[0]
+
+    def put(self, version: str, key: str, page: StoredPage) -> None:
+        size = 512 + sum(len(body) for body in page.bodies.values())
+        if size > self.budget // 8:
+            return
+        with self._lock:
+            if version != self.version:
+                self._empty(version)
+            old = self.pages.pop(key, None)
+            self.size += size - (old[1] if old else 0)
+            self.pages[key] = (page, size)
+            while self.size > self.budget:
+                _, (_, dropped) = self.pages.popitem(last=False)
+                self.size -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._empty(None)
+
+    def _empty(self, version: str | None) -> None:
+        self.version = version
+        self.pages.clear()
+        self.size = 0
+
+
+local_pages = LocalPages()
+
+
 class PageCacheMiddleware:
-    """One cache round trip per hit: the content version and the page in the reader's coding
-    are read together (MGET on Redis), and the page is served only if it was stored under
-    the version that is current."""
+    """A hit costs no network when this process knows the content version (see
+    config/content_version.py) and served the page lately; one Redis read when another
+    process did; and, when the version cannot be vouched for, one round trip that reads the
+    version and the page together (MGET). A page is served only if it was stored under the
+    version that is current."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -150,19 +203,36 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _cacheable(request):
             return self.get_response(request)
-        address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         coding = wanted_coding(request)
-        found = cache.get_many([VERSION_KEY, f"page:{address}:{coding}"])
-        version = found.get(VERSION_KEY) or content_version()
-        entry = found.get(f"page:{address}:{coding}")
-        if isinstance(entry, tuple) and entry[0] == version and isinstance(entry[1], StoredPage):
-            return serve(request, entry[1], "hit")
+        key = f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+        source = content_version.source()
+        version = source.current()
+        if version is not None:
+            page = local_pages.get(version, f"{key}:{coding}")
+            if page is not None:
+                return serve(request, page, "hit")
+        if source.shared_cache:
+            if version is None:
+                found = cache.get_many([content_version.VERSION_KEY, f"{key}:{coding}"])
+                version = found.get(content_version.VERSION_KEY) or _first_version()
+                version = None if version is None else str(version) + source.suffix
+                entry = found.get(f"{key}:{coding}")
+            else:
+                entry = cache.get(f"{key}:{coding}")
+            if (
+                isinstance(entry, tuple)
+                and entry[0] == version
+                and isinstance(entry[1], StoredPage)
+            ):
+                local_pages.put(version, f"{key}:{coding}", entry[1])
+                return serve(request, entry[1], "hit")
         response = self.get_response(request)
         if (
             response.status_code != 200
             or response.streaming
             or response.cookies
             or response.has_header("Content-Encoding")
+            or version is None
         ):
             return response
         response["Last-Modified"] = response.get("Last-Modified") or http_date()
@@ -170,11 +240,12 @@ class PageCacheMiddleware:
             "Cache-Control", f"public, max-age={BROWSER_MAX_AGE}, stale-while-revalidate=600"
         )
         page = store(response)
-        cache.set_many(
-            {
-                f"page:{address}:{each}": (version, only(page, each))
-                for each in ("br", "gzip", "identity")
-            },
-            PAGE_TIMEOUT,
-        )
+        each_coding = {f"{key}:{each}": only(page, each) for each in ("br", "gzip", "identity")}
+        if version:  # "" (no cache at all): nothing is kept
+            for name, stored in each_coding.items():
+                local_pages.put(version, name, stored)
+        if source.shared_cache:
+            cache.set_many(
+                {name: (version, stored) for name, stored in each_coding.items()}, PAGE_TIMEOUT
+            )
         return serve(request, page, "miss")

@@ -104,6 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
+# Without Redis, the processes on this machine learn of an edit from this file (see
+# config/content_version.py); it must be on a disk they all share and can write.
+# PostgreSQL searches in memory up to this many published terms, in SQL above (glossary/search.py).
+SEARCH_MEMORY_TERMS = env_int("SEARCH_MEMORY_TERMS", 2000)
+CONTENT_VERSION_FILE = env_str("CONTENT_VERSION_FILE", str(BASE_DIR / "var" / "content-version"))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # counts failed logins and refuses locked-out ones

@@ -1,0 +1,180 @@
+"""The content version: every process learns of an edit at once, without a round trip per
+request. Each test builds the objects two processes would hold, on a real file or a real Redis."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+import pytest
+import redis
+from django.db import transaction
+from factories import make_term
+
+from config import content_version
+from config.cache import ResilientRedisCache
+from config.content_version import FileVersion, RedisVersion
+from config.page_cache import local_pages
+
+REDIS_URL = "redis://127.0.0.1:6379/9"
+
+
+def _redis_backend(prefix: str, url: str = REDIS_URL) -> ResilientRedisCache:
+    return ResilientRedisCache(
+        url,
+        {
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
+        },
+    )
+
+
+def _wait_until(check, seconds: float = 5.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.01)
+    return check()
+
+
+def test_a_change_written_by_one_process_is_read_by_another(tmp_path):
+    path = tmp_path / "var" / "content-version"
+    one, other = FileVersion(path), FileVersion(path)
+    first = one.current()
+    assert first and other.current() == first  # made on first use, then shared
+    assert one.current() == first  # unchanged until a change
+    changed = other.bump()
+    assert changed != first
+    assert one.current() == changed == other.current()
+    assert path.read_text() == changed
+
+
+def test_an_unwritable_version_file_is_logged_and_each_process_keeps_its_own(tmp_path, caplog):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    version = FileVersion(blocked / "content-version")
+    with caplog.at_level(logging.WARNING, logger="config.content_version"):
+        first = version.current()
+        second = version.bump()
+    assert first and second and first != second
+    assert version.current() == second
+    assert sum("cannot be written" in r.getMessage() for r in caplog.records) == 1
+
+
+@pytest.fixture
+def prefix():
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    yield name
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{name}*"):
+        client.delete(key)
+
+
+def test_a_change_through_one_redis_process_is_known_to_the_others_when_it_returns(prefix):
+    processes = [RedisVersion(_redis_backend(prefix)) for _ in range(3)]
+    for each in processes:
+        each.current()  # starts its watcher
+    assert _wait_until(lambda: all(each.current() for each in processes))
+    assert len({each.current() for each in processes}) == 1
+    for number in range(6):
+        made = processes[number % 3].bump()
+        # The change waited for every watcher to confirm it: no sleep, no polling here.
+        assert [each.current() for each in processes] == [made] * 3
+        assert processes[0].stored() == made
+
+
+def test_a_watcher_that_cannot_reach_redis_vouches_for_nothing():
+    away = RedisVersion(_redis_backend("test-away", "redis://127.0.0.1:1/0"))
+    assert away.current() is None
+    time.sleep(0.3)
+    assert away.current() is None
+    with pytest.raises(redis.RedisError):
+        away.stored()
+
+
+def test_a_change_without_redis_is_sent_when_redis_is_back(prefix):
+    watcher = RedisVersion(_redis_backend(prefix))
+    assert _wait_until(watcher.current)
+    before = watcher.current()
+    # Redis refuses the change (as when it is away): the copy is dropped and the change kept.
+    watcher.backend.set_or_raise = _refuse  # type: ignore[method-assign]
+    watcher.bump()
+    assert watcher.current() is None
+    del watcher.backend.set_or_raise
+    # Redis takes changes again: the watcher publishes the one it owes, and vouches again.
+    assert _wait_until(lambda: watcher.current() not in (None, before), seconds=10)
+    assert watcher.stored() == watcher.current()
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise redis.ConnectionError("refused for the test")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_uncommitted_change_moves_only_this_process_until_it_commits():
+    here = content_version.source()
+    assert isinstance(here, FileVersion)
+    elsewhere = FileVersion(here.path)  # another process on this machine
+    shared = elsewhere.current()
+    with transaction.atomic():
+        make_term(slug="parameters")
+        inside = here.current()
+        assert inside != shared and inside.startswith(shared)  # this process sees its change
+        assert elsewhere.current() == shared  # no one else can see the rows yet
+    assert elsewhere.current() not in (shared, inside)  # committed: everyone moves
+    assert here.current() == elsewhere.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_term(slug="weights")
+        raise RuntimeError("rolled back")
+    assert elsewhere.current() == here.current().split("-")[0]  # a rollback publishes nothing
+
+
+@pytest.mark.django_db
+def test_with_redis_a_hit_comes_from_memory_then_from_redis_then_not_at_all(
+    client, settings, prefix
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    assert _wait_until(content_version.current)  # this process's watcher vouches
+    shared = redis.Redis.from_url(REDIS_URL)
+    make_term(slug="parameters", short_definition="First words.")
+    miss = client.get("/glossary/parameters/")
+    assert miss["X-Cache"] == "miss"
+    stored = list(shared.scan_iter(f"{prefix}:*:page:*"))
+    assert len(stored) == 3  # one entry per coding, for the other instances
+    shared.delete(*stored)
+    hit = client.get("/glossary/parameters/")
+    assert hit["X-Cache"] == "hit" and hit.content == miss.content  # from this process
+    client.get("/glossary/other/")  # (a 404: not kept)
+    assert not list(shared.scan_iter(f"{prefix}:*:page:*"))
+    local_pages.clear()
+    assert client.get("/glossary/parameters/")["X-Cache"] == "miss"  # kept nowhere now
+    local_pages.clear()
+    again = client.get("/glossary/parameters/")
+    assert again["X-Cache"] == "hit"  # from Redis, as another instance would have it
+    assert again.content == miss.content
+
+
+def test_local_pages_keep_to_their_budget_and_their_version():
+    from config.page_cache import LocalPages, StoredPage
+
+    pages = LocalPages(budget=64 * 1024)
+    page = StoredPage(200, [], {"identity": b"x" * 4000})
+    for number in range(40):
+        pages.put("v1", f"page-{number}", page)
+    assert pages.size <= 64 * 1024
+    assert pages.get("v1", "page-0") is None  # the oldest went first
+    assert pages.get("v1", "page-39") == page
+    assert pages.get("v2", "page-39") is None  # another version: nothing kept is good
+    assert pages.size == 0
+    pages.put("v2", "huge", StoredPage(200, [], {"identity": b"x" * 9000}))
+    assert pages.get("v2", "huge") is None  # past an eighth of the budget: not kept
