@@ -1,8 +1,14 @@
 """Term search: exact name and alias matches first, then full text, with typos tolerated.
 
-On PostgreSQL: full-text search (websearch syntax, English stemming) over every word of a
-term, plus trigram word similarity on its names for typos ("paramters"). On SQLite: the same
-ordering rules scored in Python over the published terms, with difflib for typos.
+Two engines, one set of ordering rules:
+- In memory: each process keeps the published terms' names and text and scores a query in
+  Python, with difflib for typos ("paramters"). SQLite always searches this way, and so does
+  PostgreSQL while the glossary has at most `SEARCH_MEMORY_TERMS` published terms (2,000 by
+  default): a few hundred microseconds, no round trip. The copy is kept under the content
+  version (config/content_version.py), so an edit anywhere retires it at once.
+- PostgreSQL, for larger glossaries: full-text search (websearch syntax, English stemming)
+  over every word of a term, plus trigram word similarity on its names for typos, in one
+  statement. Memory and the time to build the copy then stay flat however large the glossary.
 """
 
 from __future__ import annotations
@@ -10,13 +16,16 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.text import slugify
 
+from config import content_version
 from glossary.models import Alias, Term
 
 MAX_QUERY_LENGTH = 100
@@ -43,10 +52,8 @@ def search_terms(raw_query: str, *, limit: int = 20) -> list[SearchHit]:
     query = normalise_query(raw_query)
     if not query:
         return []
-    if connection.vendor == "postgresql":
-        ranked = _postgres_hits(query, limit)
-    else:
-        ranked = _python_hits(query)
+    index = _load()
+    ranked = _python_hits(query, index) if index is not None else _postgres_hits(query, limit)
     hits: dict[int, SearchHit] = {}
     for hit in ranked:
         hits.setdefault(hit.term.pk, hit)
@@ -139,27 +146,39 @@ def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
 
 
 @dataclass(frozen=True)
-class _Entry:
-    term: Term
-    names: tuple[str, ...]  # the name and every alias, lowercased
-    joined_names: str  # "\n" before each name: "\nq" in it is a prefix match, "q" a part one
-    document: str  # every word a reader sees, lowercased
+class _Bucket:
+    """Names (or words of names) of one length, with the entries that have each: a typo can
+    only be so much shorter or longer than what it misspells, so a query is compared with the
+    strings of a few lengths, each once however many terms share it."""
+
+    texts: list[str]
+    numbers: list[list[int]]
+    joined: str  # the texts, one per line: the letters bound works on all of them at once
+    letters: list[list[tuple[str, int]]]  # per text: each letter and how often it occurs
 
 
 @dataclass(frozen=True)
 class _Index:
-    entries: list[_Entry]
-    # Every distinct name, and every word of a name, by its length, with the entries that
-    # have it: a typo can only be so much shorter or longer than what it misspells, so a query
-    # is compared with the strings of a few lengths, each once however many terms share it.
-    names_by_length: dict[int, dict[str, list[int]]]
-    words_by_length: dict[int, dict[str, list[int]]]
+    terms: list[Term]
+    slugs: dict[str, int]
+    exact: dict[str, list[int]]  # every name and alias, lowercased → entries
+    names: list[str]  # per entry: "\n" before each name, so "\nq" in it is a prefix match
+    documents: list[str]  # per entry: every word a reader sees, lowercased
+    # Every distinct word of the documents, one per line, and the entries that have each: a
+    # query word is found in a document exactly when it is found in one of its words (a query
+    # word is one run of word characters, and so is each of these), and this is far shorter.
+    vocabulary: str
+    postings: dict[str, list[int]]
+    names_by_length: dict[int, _Bucket]
+    words_by_length: dict[int, _Bucket]
 
 
 # Each process keeps the published terms' search fields in memory and scores a query against
-# them, instead of reading and lowercasing every term per search. One cheap query (how many
-# published terms, and when one last changed) tells when the copy is stale.
-_index: tuple[tuple[object, ...], _Index] | None = None
+# them, instead of reading and lowercasing every term per search. The copy is kept under the
+# content version it was made from; when this process cannot vouch for the version (Redis
+# away), one cheap query (how many published terms, and when one last changed) tells instead.
+# None in place of an index: too many terms to keep, so PostgreSQL searches.
+_index: tuple[tuple[object, ...], _Index | None] | None = None
 
 
 def _forget_index(sender: type, **kwargs: object) -> None:
@@ -177,9 +196,10 @@ for _model in (Term, Alias):
 
 
 def _fingerprint() -> tuple[object, ...]:
-    # Asked on every search, so straight through the driver's cursor (this is SQLite's path).
+    # Asked on every search while the content version is unknown, so straight through the
+    # driver's cursor.
     connection.ensure_connection()
-    cursor = connection.connection.cursor()
+    cursor = connection.connection.cursor()  # (a raw cursor: no Django query wrapping)
     try:
         cursor.execute(
             "SELECT COUNT(*), MAX(updated) FROM glossary_term WHERE status = 'published'"
@@ -190,57 +210,119 @@ def _fingerprint() -> tuple[object, ...]:
     return (connection.alias, connection.settings_dict["NAME"], count, latest)
 
 
-def _load() -> _Index:
+def _load() -> _Index | None:
     global _index
-    fingerprint = _fingerprint()
-    if _index is None or _index[0] != fingerprint:
-        terms = Term.objects.filter(_published()).only(
-            "pk", "name", "slug", "short_definition", "search_names", "search_document"
+    version = content_version.current()
+    key = ("version", version) if version is not None else _fingerprint()
+    if _index is None or _index[0] != key:
+        if connection.vendor == "postgresql" and (
+            Term.objects.filter(_published()).count() > settings.SEARCH_MEMORY_TERMS
+        ):
+            _index = (key, None)
+            return None
+        terms = list(
+            Term.objects.filter(_published()).only(
+                "pk", "name", "slug", "short_definition", "search_names", "search_document"
+            )
         )
-        entries: list[_Entry] = []
+        exact: dict[str, list[int]] = {}
         names_by_length: dict[int, dict[str, list[int]]] = {}
         words_by_length: dict[int, dict[str, list[int]]] = {}
-        for term in terms:
-            names = tuple(n.strip().lower() for n in term.search_names.split("|"))
+        joined_names, documents = [], []
+        postings: dict[str, list[int]] = {}
+        for number, term in enumerate(terms):
+            # (Whitespace as a query has it: one space, so no name spans two lines.)
+            names = [" ".join(n.split()).lower() for n in term.search_names.split("|")]
             words = {w for n in names for w in n.split()} - set(names)
+            for text in set(names):
+                exact.setdefault(text, []).append(number)
             for texts, by_length in ((set(names), names_by_length), (words, words_by_length)):
                 for text in texts:
-                    by_length.setdefault(len(text), {}).setdefault(text, []).append(len(entries))
-            entries.append(
-                _Entry(term, names, "\n" + "\n".join(names), term.search_document.lower())
-            )
-            term.search_names = term.search_document = ""  # kept once, in the entry
-        _index = (fingerprint, _Index(entries, names_by_length, words_by_length))
+                    by_length.setdefault(len(text), {}).setdefault(text, []).append(number)
+            joined_names.append("\n" + "\n".join(names))
+            documents.append(term.search_document.lower())
+            for word in set(_WORD.findall(documents[-1])):
+                postings.setdefault(word, []).append(number)
+            term.search_names = term.search_document = ""  # kept once, lowercased
+        _index = (
+            key,
+            _Index(
+                terms,
+                {term.slug: number for number, term in enumerate(terms)},
+                exact,
+                joined_names,
+                documents,
+                "\n" + "\n".join(postings) + "\n",
+                postings,
+                _buckets(names_by_length),
+                _buckets(words_by_length),
+            ),
+        )
     return _index[1]
 
 
-def _python_hits(query: str) -> list[SearchHit]:
+def _buckets(by_length: dict[int, dict[str, list[int]]]) -> dict[int, _Bucket]:
+    return {
+        length: _Bucket(
+            list(texts),
+            list(texts.values()),
+            "\n".join(texts),
+            [list(Counter(text).items()) for text in texts],
+        )
+        for length, texts in by_length.items()
+    }
+
+
+def _python_hits(query: str, index: _Index) -> list[SearchHit]:
     q = query.lower()
-    index = _load()
-    similar = _similar_entries(q, index)
     words = [w for w in _WORD.findall(q) if len(w) > 1] or [q]
-    single = len(words) == 1
+    # Each step is one pass over all entries in C (a comprehension with `in`), and only the
+    # entries some step found are scored.
+    found: dict[int, int] = {}  # entry → how many of the query's words its text has
+    for word in words:
+        for number in _documents_with(word, index):
+            found[number] = found.get(number, 0) + 1
+    prefix = {n for n, names in enumerate(index.names) if "\n" + q in names}
+    part = {n for n, names in enumerate(index.names) if q in names}
+    similar = _similar_entries(q, index)
+    exact = set(index.exact.get(q, ()))
+    if slugify(query) in index.slugs:
+        exact.add(index.slugs[slugify(query)])
     hits = []
-    slug = slugify(query)
-    for number, entry in enumerate(index.entries):
-        if entry.term.slug == slug or q in entry.names:
-            hits.append(_exact_hit(entry.term, q))
+    for number in exact | prefix | part | similar.keys() | found.keys():
+        term = index.terms[number]
+        if number in exact:
+            hits.append(_exact_hit(term, q))
             continue
         score, reason = 0.0, "text"
-        if q in entry.joined_names:
-            prefix = "\n" + q in entry.joined_names
-            score, reason = (500.0 if prefix else 400.0), "name-prefix"
+        if number in part:
+            score, reason = (500.0 if number in prefix else 400.0), "name-prefix"
         elif number in similar:
             score, reason = 200.0 + 100 * similar[number], "similar"
-        document = entry.document
-        found = (words[0] in document) if single else sum(1 for w in words if w in document)
-        if found == len(words):
-            score += 50 + min(document.count(words[0]), 20)
-        elif score == 0 and found:
-            score = 10.0 * found / len(words)
+        matched = found.get(number, 0)
+        if matched == len(words):
+            score += 50 + min(index.documents[number].count(words[0]), 20)
+        elif score == 0 and matched:
+            score = 10.0 * matched / len(words)
         if score > 0:
-            hits.append(SearchHit(entry.term, score, reason))
+            hits.append(SearchHit(term, score, reason))
     return hits
+
+
+def _documents_with(word: str, index: _Index) -> set[int] | list[int]:
+    if len(word) < 3 or _WORD.fullmatch(word) is None:
+        # Short words are part of too many others to look up one by one; and a query of
+        # other characters ("a b") is not one word: both are looked for in every document.
+        return [n for n, document in enumerate(index.documents) if word in document]
+    numbers: set[int] = set()
+    vocabulary, postings = index.vocabulary, index.postings
+    at = vocabulary.find(word)
+    while at != -1:
+        start = vocabulary.rfind("\n", 0, at) + 1
+        end = vocabulary.find("\n", at)
+        numbers.update(postings[vocabulary[start:end]])
+        at = vocabulary.find(word, end)
+    return numbers
 
 
 def _similar_entries(query: str, index: _Index) -> dict[int, float]:
@@ -252,28 +334,32 @@ def _similar_entries(query: str, index: _Index) -> dict[int, float]:
     longest = math.floor(size * (2 - SIMILAR) / SIMILAR)
     # The query is difflib's second sequence: the one it indexes, once.
     matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(None, "", query)
-    lacks = str.maketrans("", "", query)  # deletes the query's letters
+    lacks = str.maketrans("", "", query.replace("\n", ""))  # deletes the query's letters
+    has = Counter(query)
     best: dict[int, float] = {}
     # A short query is compared with whole names only: word by word it would match too much.
     maps = [index.names_by_length, index.words_by_length] if size >= 4 else [index.names_by_length]
     for by_length in maps:
         for length in range(shortest, longest + 1):
-            for text, numbers in by_length.get(length, {}).items():
-                # A cheaper bound first, in C: letters of the text that the query lacks can
-                # never match, so they cap the ratio.
-                shared = length - len(text.translate(lacks))
-                if 2 * shared < SIMILAR * (length + size):
+            bucket = by_length.get(length)
+            if bucket is None:
+                continue
+            # A cheaper bound first, in C for the whole bucket: letters of a text that the
+            # query lacks can never match, so they cap the ratio. Deleting the query's
+            # letters leaves each text's lacking ones.
+            bound = SIMILAR * (length + size)
+            lacking = bucket.joined.translate(lacks).split("\n")
+            for text, rest, numbers, letters in zip(
+                bucket.texts, lacking, bucket.numbers, bucket.letters, strict=True
+            ):
+                if 2 * (length - len(rest)) < bound:
                     continue
-                ratio = _ratio(matcher, text)
+                # difflib's quick_ratio bound, from letter counts made once per text.
+                if 2 * sum(min(n, has[letter]) for letter, n in letters) < bound:
+                    continue
+                matcher.set_seq1(text)
+                ratio = matcher.ratio()
                 if ratio >= SIMILAR:
                     for number in numbers:
                         best[number] = max(best.get(number, 0.0), ratio)
     return best
-
-
-def _ratio(matcher: difflib.SequenceMatcher[str], text: str) -> float:
-    matcher.set_seq1(text)
-    # The quick upper bound rules most pairs out before the full (slow) comparison.
-    if matcher.quick_ratio() < SIMILAR:
-        return 0.0
-    return matcher.ratio()
