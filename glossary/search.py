@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
@@ -73,11 +74,21 @@ def _exact_hit(term: Term, lowered_query: str) -> SearchHit:
 
 # One statement, one round trip. The stored, indexed vectors come from migration 0007: the
 # whole document's, to find terms, and a small one of the names and short definition, to rank
-# them without reading the large one. Three ways in, each answered by an index: exact names
-# and aliases (the LOWER(name) unique indexes), terms whose text matches, and terms whose
-# names come near the query (typos, prefixes, part of a name; the trigram indexes). The last
-# two are capped and unordered, so a search costs about the same at 60 terms as at 10,000;
-# past a cap, the terms kept are whichever PostgreSQL meets first.
+# them without reading the large one. Four ways in, each answered by an index: exact names
+# and aliases (the LOWER(name) unique indexes), terms whose text matches (GIN on the vector),
+# names near the query (typos: the trigram index) and names containing it (the upper-case
+# trigram index). The last three are capped and unordered, so a search costs about the same
+# at 60 terms as at 10,000; past a cap, the terms kept are whichever PostgreSQL meets first.
+#
+# Each way in is a MATERIALIZED CTE, planned as if all its rows were wanted, and the caps are
+# applied outside it. With the cap inside, PostgreSQL read the table row by row, hoping to meet
+# enough matches early; when they were rare ("kv" at 10,000 terms) it worked out a trigram
+# word similarity for every row (70 ms). The candidates are then scored as the in-memory
+# engine scores them, so LIMIT keeps the rows the page shows.
+#
+# The statement is prepared once per connection and runs on one generic plan
+# (plan_cache_mode, set in glossary/apps.py): planning it afresh, with pg_trgm estimating each
+# operator against the column statistics, took 1-4 ms, longer than running it.
 _POSTGRES_SEARCH = """
 WITH query AS (SELECT websearch_to_tsquery('english', %(query)s) AS q),
 exact AS (
@@ -87,62 +98,93 @@ exact AS (
     SELECT alias.term_id FROM glossary_alias alias
     WHERE LOWER(alias.name) = %(lowered)s
 ),
-by_text AS (
+text_matches AS MATERIALIZED (
     SELECT id FROM glossary_term, query
     WHERE status = 'published' AND search_vector @@ query.q
-    LIMIT %(text_candidates)s
 ),
-by_name AS (
+near_names AS MATERIALIZED (
     SELECT id FROM glossary_term
-    WHERE status = 'published'
-      AND (search_names %%> %(query)s OR UPPER(search_names::text) LIKE UPPER(%(contains)s))
-    LIMIT %(name_candidates)s
+    WHERE status = 'published' AND search_names %%> %(query)s
+),
+part_names AS MATERIALIZED (
+    SELECT id FROM glossary_term
+    WHERE %(contains)s <> '' AND status = 'published'
+      AND UPPER(search_names::text) LIKE UPPER(%(contains)s)
+),
+candidates AS (
+    SELECT id FROM exact
+    UNION (SELECT id FROM text_matches LIMIT %(text_candidates)s)
+    UNION (SELECT id FROM near_names LIMIT %(name_candidates)s)
+    UNION (SELECT id FROM part_names LIMIT %(name_candidates)s)
+),
+scored AS (
+    SELECT term.id, term.name, term.slug, term.short_definition,
+           term.id IN (SELECT id FROM exact) AS exact,
+           LOWER(term.search_names) AS names,
+           word_similarity(%(query)s, term.search_names) AS similarity,
+           ts_rank(term.search_head, query.q) AS rank
+    FROM glossary_term term, query
+    WHERE term.status = 'published' AND term.id IN (SELECT id FROM candidates)
+),
+ranked AS (
+    -- The scores of the in-memory engine (_python_hits), so the LIMIT keeps the right rows.
+    SELECT id, name, slug, short_definition,
+           CASE WHEN exact AND LOWER(name) = %(lowered)s THEN 'name'
+                WHEN exact THEN 'alias'
+                WHEN STRPOS(names, %(lowered)s) > 0 THEN 'name-prefix'
+                WHEN similarity >= %(word_similar)s THEN 'similar'
+                ELSE 'text' END AS reason,
+           CASE WHEN exact AND LOWER(name) = %(lowered)s THEN 1000.0
+                WHEN exact THEN 900.0
+                WHEN STARTS_WITH(names, %(lowered)s) THEN 500.0 + 100 * rank
+                WHEN STRPOS(names, %(lowered)s) > 0 THEN 400.0 + 100 * rank
+                WHEN similarity >= %(word_similar)s THEN 200.0 + 100 * similarity + 100 * rank
+                ELSE 100 * rank END AS score
+    FROM scored
 )
-SELECT term.id, term.name, term.slug, term.short_definition, term.search_names,
-       term.id IN (SELECT id FROM exact) AS exact,
-       word_similarity(%(query)s, term.search_names) AS similarity,
-       ts_rank(term.search_head, query.q) AS rank
-FROM glossary_term term, query
-WHERE term.status = 'published'
-  AND term.id IN (SELECT id FROM exact UNION SELECT id FROM by_text UNION SELECT id FROM by_name)
-ORDER BY exact DESC, similarity DESC, rank DESC, term.id
+SELECT id, name, slug, short_definition, reason, score FROM ranked
+ORDER BY score DESC, LOWER(name) COLLATE "C", id
 LIMIT %(limit)s
 """
+_FIELDS = ["id", "name", "slug", "short_definition"]
 
 
 def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
     lowered = query.lower()
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = Term.objects.raw(
-        _POSTGRES_SEARCH,
-        {
-            "query": query,
-            "lowered": lowered,
-            "slug": slugify(query),
-            # A part of a name shorter than a trigram no index can find: the word-similarity
-            # arm alone answers such queries ("kv").
-            "contains": f"%{escaped}%" if len(query) >= 3 else "",
-            "text_candidates": TEXT_CANDIDATES,
-            "name_candidates": NAME_CANDIDATES,
-            "limit": limit * 2,
-        },
-    )
-    hits = []
-    for term in rows:
-        names = term.search_names.lower()
-        if term.exact:
-            hits.append(_exact_hit(term, lowered))
-            continue
-        if names.startswith(lowered):
-            score, reason = 500.0, "name-prefix"
-        elif lowered in names:
-            score, reason = 400.0, "name-prefix"
-        elif term.similarity >= WORD_SIMILAR:
-            score, reason = 200.0 + 100 * term.similarity, "similar"
-        else:
-            score, reason = 0.0, "text"
-        hits.append(SearchHit(term, score + 100 * float(term.rank), reason))
-    return hits
+    params = {
+        "query": query,
+        "lowered": lowered,
+        "slug": slugify(query),
+        # A part of a name shorter than a trigram no index can find: the word-similarity
+        # arm alone answers such queries ("kv").
+        "contains": f"%{escaped}%" if len(query) >= 3 else "",
+        # The same caps for every page of results, so the pages share one candidate set.
+        "text_candidates": TEXT_CANDIDATES,
+        "name_candidates": NAME_CANDIDATES,
+        "word_similar": WORD_SIMILAR,
+        "limit": limit,
+    }
+    connection.ensure_connection()
+    raw = connection.connection
+    # Django binds parameters on the client and turns preparing off (prepare_threshold None),
+    # so nothing it runs is prepared. This cursor binds on the server and prepares this one
+    # statement, once per connection.
+    threshold, raw.prepare_threshold = raw.prepare_threshold, 0
+    try:
+        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+            cursor.execute(_POSTGRES_SEARCH, params, prepare=True)
+            rows = cursor.fetchall()
+    finally:
+        raw.prepare_threshold = threshold
+    return [
+        SearchHit(
+            Term.from_db(connection.alias, _FIELDS, [pk, name, slug, short_definition]),
+            float(score),
+            reason,
+        )
+        for pk, name, slug, short_definition, reason, score in rows
+    ]
 
 
 @dataclass(frozen=True)
