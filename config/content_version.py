@@ -42,6 +42,7 @@ VERSION_KEY = "content-version"
 RECHECK_SECONDS = 1.0  # the watcher re-reads the version this often, whatever it has heard
 TRUST_SECONDS = 3.0  # a copy not confirmed for this long is not used
 ACK_SECONDS = 1.0  # how long a change waits for every watching process to take it
+RECENT_SECONDS = 2.0  # a version file younger than this is read on every request
 
 
 def _new() -> str:
@@ -69,7 +70,9 @@ class FileVersion:
                 return self._version + self.suffix
             return self.bump() + self.suffix
         seen = (stat.st_ino, stat.st_mtime_ns)
-        if seen != self._seen:
+        # A file changed in the last seconds is read again whatever its inode and time say:
+        # a freed inode can come back, and some filesystems keep times to the second.
+        if seen != self._seen or time.time() - stat.st_mtime < RECENT_SECONDS:
             with self._lock:
                 try:
                     self._version = self.path.read_text().strip()

@@ -40,7 +40,6 @@ NEVER = ("/search/", "/healthz", "/static/", "/bench/")  # /bench/: the baseline
 BROWSER_MAX_AGE = 60  # seconds a browser or CDN may reuse a page before asking again
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml", "image/svg")
 MIN_COMPRESS = 512  # bytes: below this, compressing saves less than the header costs
-LOCAL_BYTES = 32 * 1024 * 1024  # pages each process keeps in its own memory
 
 
 def content_changed(sender: type, **kwargs: object) -> None:
@@ -145,7 +144,7 @@ class LocalPages:
     """The pages this process served lately, under one content version, least recently used
     out first: a hit here costs no network at all."""
 
-    def __init__(self, budget: int = LOCAL_BYTES) -> None:
+    def __init__(self, budget: int) -> None:
         self.budget = budget
         self.version: str | None = None
         self.pages: OrderedDict[str, tuple[StoredPage, int]] = OrderedDict()
@@ -187,7 +186,7 @@ class LocalPages:
         self.size = 0
 
 
-local_pages = LocalPages()
+local_pages = LocalPages(settings.PAGE_CACHE_LOCAL_MB * 1024 * 1024)
 
 
 class PageCacheMiddleware:

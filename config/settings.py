@@ -104,6 +104,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
+# Cached pages each process keeps in its own memory (config/page_cache.py), per process.
+PAGE_CACHE_LOCAL_MB = env_int("PAGE_CACHE_LOCAL_MB", 32)
 # Without Redis, the processes on this machine learn of an edit from this file (see
 # config/content_version.py); it must be on a disk they all share and can write.
 # PostgreSQL searches in memory up to this many published terms, in SQL above (glossary/search.py).

@@ -52,6 +52,21 @@ def test_a_change_written_by_one_process_is_read_by_another(tmp_path):
     assert path.read_text() == changed
 
 
+def test_a_change_that_keeps_the_inode_and_time_seen_before_is_still_read(tmp_path):
+    # As when a freed inode comes back on a filesystem that keeps times to the second.
+    import os
+
+    path = tmp_path / "content-version"
+    one, other = FileVersion(path), FileVersion(path)
+    first = one.current()
+    assert other.current() == first
+    before = os.stat(path)
+    path.write_text("changed-in-place")  # same inode
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same time
+    assert (os.stat(path).st_ino, os.stat(path).st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert other.current() == "changed-in-place"
+
+
 def test_an_unwritable_version_file_is_logged_and_each_process_keeps_its_own(tmp_path, caplog):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a directory")
