@@ -193,6 +193,24 @@ def test_a_knowledge_check_and_progress_that_survives_a_reload(open_page):
     # progress.js shows this button once it has recorded the result: wait for it before
     # leaving, or a fast test can navigate away before the deferred script has run.
     expect(page.locator("button.mark-done")).to_be_visible()
+    # The page has written the record, but Chromium hands localStorage to the browser's other
+    # pages a moment later: a next page loaded at once can still read the state before it (a
+    # CI run saw the "continue" box without the tick). A second tab of the same reader sees the
+    # record once it is stored browser-wide, so the guide page cannot load before it.
+    witness = page.context.new_page()
+    witness.goto(guide.get_absolute_url())
+    witness.wait_for_function(
+        """([guide, lesson]) => {
+            try {
+                const kept = JSON.parse(localStorage.getItem("wm-progress-v1"));
+                return Boolean(kept[guide].done[lesson]);
+            } catch (error) {
+                return false;
+            }
+        }""",
+        arg=[guide.slug, lesson.slug],
+    )
+    witness.close()
 
     page.goto(guide.get_absolute_url())
     box = page.locator("[data-continue-guide]")
