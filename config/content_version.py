@@ -35,6 +35,7 @@ from django.core.cache import caches
 from django.db import connection, transaction
 
 from config.cache import ResilientRedisCache
+from glossary import search
 
 logger = logging.getLogger("config.content_version")
 
@@ -295,3 +296,7 @@ def _committed() -> None:
 def renew_here() -> None:
     """A new version for this process only (tests: the database was rolled back under it)."""
     source().suffix = "-" + _new()[:12]
+
+
+# Search keeps its in-memory copy under this version too (glossary cannot import config).
+search.use_content_version(current)

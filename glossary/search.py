@@ -17,6 +17,7 @@ import difflib
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
@@ -26,7 +27,6 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.text import slugify
 
-from config import content_version
 from glossary.models import Alias, Term
 
 MAX_QUERY_LENGTH = 100
@@ -223,6 +223,21 @@ class _Index:
 _index: tuple[tuple[object, ...], _Index | None] | None = None
 
 
+# Where this process's content version comes from: the site plugs it in (config sits above
+# glossary, so glossary cannot import it; config/content_version.py registers `current`).
+# Until then, or when it answers None, the fingerprint query tells when the copy is stale.
+def _unknown_version() -> str | None:
+    return None
+
+
+_content_version: Callable[[], str | None] = _unknown_version
+
+
+def use_content_version(source: Callable[[], str | None]) -> None:
+    global _content_version
+    _content_version = source
+
+
 def _forget_index(sender: type, **kwargs: object) -> None:
     """A save in this process drops its copy at once, whatever the fingerprint says (two
     states of the glossary can share one: fixtures loaded twice keep their timestamps)."""
@@ -254,7 +269,7 @@ def _fingerprint() -> tuple[object, ...]:
 
 def _load() -> _Index | None:
     global _index
-    version = content_version.current()
+    version = _content_version()
     key = ("version", version) if version is not None else _fingerprint()
     if _index is None or _index[0] != key:
         if connection.vendor == "postgresql" and (

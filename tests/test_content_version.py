@@ -40,6 +40,12 @@ def _wait_until(check, seconds: float = 5.0):
     return check()
 
 
+def test_search_keeps_its_copy_under_this_version():
+    from glossary import search
+
+    assert search._content_version is content_version.current
+
+
 def test_a_change_written_by_one_process_is_read_by_another(tmp_path):
     path = tmp_path / "var" / "content-version"
     one, other = FileVersion(path), FileVersion(path)
