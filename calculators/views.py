@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from calculators.api_http import read_only_json
 from calculators.definitions import CALCULATORS, Calculator
 from calculators.models import CatalogModel
 from calculators.results import Result
@@ -90,7 +91,7 @@ def calculator_embed(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_safe
+@read_only_json
 def sizing_api(request: HttpRequest, slug: str) -> JsonResponse:
     calculator = CALCULATORS.get(slug)
     if calculator is None:

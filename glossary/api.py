@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_safe
 
+from calculators.api_http import read_only_json
 from glossary.models import Term
 from glossary.selectors import relation_groups, term_for_page
 
@@ -16,7 +16,7 @@ def _error(field: str, message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"errors": {field: [message]}}, status=status)
 
 
-@require_safe
+@read_only_json
 def term_list(request: HttpRequest) -> JsonResponse:
     raw_page = request.GET.get("page", "1")
     if not raw_page.isdigit() or not 0 < int(raw_page) < 1_000_000:
@@ -52,7 +52,7 @@ def term_list(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_safe
+@read_only_json
 def term_detail(request: HttpRequest, slug: str) -> JsonResponse:
     term = term_for_page(slug) if len(slug) <= 120 else None
     if term is None:

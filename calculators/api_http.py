@@ -1,0 +1,33 @@
+"""What every JSON API view shares: it only reads, and it answers in JSON even to a method it
+refuses (the API contract in DESIGN.md: every answer is JSON)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+READ = ("GET", "HEAD")
+
+
+def read_only_json(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET and HEAD only; any other method is a 405 with `Allow` and a JSON error. Without it a
+    POST met Django's CSRF check first and got an HTML page about a missing cookie. CSRF
+    protects changes, and these views change nothing, so they are exempt from the check."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in READ:
+            method = (request.method or "")[:20]
+            response = JsonResponse(
+                {"errors": {"method": [f"{method} is not allowed: this API only reads (GET)."]}},
+                status=405,
+            )
+            response["Allow"] = ", ".join(READ)
+            return response
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapper)
