@@ -33,6 +33,7 @@ import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from config.cache import ResilientRedisCache
 from glossary import search
@@ -298,5 +299,23 @@ def renew_here() -> None:
     source().suffix = "-" + _new()[:12]
 
 
-# Search keeps its in-memory copy under this version too (glossary cannot import config).
-search.use_content_version(current)
+CONTENT_APPS = {"glossary", "learning", "calculators"}
+
+
+def _saved(sender: type, **kwargs: object) -> None:
+    if sender._meta.app_label in CONTENT_APPS:
+        changed()
+
+
+def _m2m_saved(sender: type, **kwargs: object) -> None:
+    _saved(kwargs["model"])  # type: ignore[arg-type]
+
+
+def watch_saves() -> None:
+    """Run once per process at start-up (config/apps.py): every save or delete of content
+    moves the version, and search keeps its in-memory copy under it (glossary cannot import
+    config, so config plugs the version in)."""
+    post_save.connect(_saved, dispatch_uid="content-version-save")
+    post_delete.connect(_saved, dispatch_uid="content-version-delete")
+    m2m_changed.connect(_m2m_saved, dispatch_uid="content-version-m2m")
+    search.use_content_version(current)

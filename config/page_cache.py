@@ -27,31 +27,17 @@ from typing import NamedTuple
 import brotli
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
 from config import content_version
 
-CONTENT_APPS = {"glossary", "learning", "calculators"}
 PAGE_TIMEOUT = 60 * 60 * 24
 NEVER = ("/search/", "/healthz", "/static/", "/bench/")  # /bench/: the baseline runs its view
 BROWSER_MAX_AGE = 60  # seconds a browser or CDN may reuse a page before asking again
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml", "image/svg")
 MIN_COMPRESS = 512  # bytes: below this, compressing saves less than the header costs
-
-
-def content_changed(sender: type, **kwargs: object) -> None:
-    if sender._meta.app_label in CONTENT_APPS:
-        content_version.changed()
-
-
-post_save.connect(content_changed, dispatch_uid="page-cache-save")
-post_delete.connect(content_changed, dispatch_uid="page-cache-delete")
-m2m_changed.connect(
-    lambda sender, **kw: content_changed(kw["model"], **kw), dispatch_uid="page-cache-m2m"
-)
 
 
 class StoredPage(NamedTuple):

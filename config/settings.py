@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "glossary",
     "calculators",
     "learning",
+    "config",  # last: its ready() wires saves of the apps above to the content version
 ]
 
 MIDDLEWARE = [

@@ -199,3 +199,43 @@ def test_local_pages_keep_to_their_budget_and_their_version():
     assert pages.size == 0
     pages.put("v2", "huge", StoredPage(200, [], {"identity": b"x" * 9000}))
     assert pages.get("v2", "huge") is None  # past an eighth of the budget: not kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_made_by_a_command_retires_the_pages_a_server_cached(client, settings):
+    """A shell or management command serves no request, so nothing there loads the page
+    cache: the content version must move all the same (config/apps.py wires it)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    make_term(slug="parameters", short_definition="Before the command.")
+    assert client.get("/glossary/parameters/")["X-Cache"] == "miss"
+    assert client.get("/glossary/parameters/")["X-Cache"] == "hit"
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        url = f"postgres://{db['USER']}@{host}/{db['NAME']}"
+    edit = (
+        "from glossary.models import Term; term = Term.objects.get(slug='parameters');"
+        " term.short_definition = 'After the command.'; term.save()"
+    )
+    subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "shell", "-c", edit],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={
+            **os.environ,
+            "DATABASE_URL": url,
+            "CACHE_URL": "locmem://",
+            "CONTENT_VERSION_FILE": settings.CONTENT_VERSION_FILE,
+            "SECRET_KEY": "command-test-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEF",
+        },
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    after = client.get("/glossary/parameters/")
+    assert after["X-Cache"] == "miss" and "After the command." in after.content.decode()
