@@ -11,6 +11,7 @@ import pytest
 import redis
 from django.db import transaction
 from factories import make_term
+from manage_command import run_manage
 
 from config import content_version
 from config.cache import ResilientRedisCache
@@ -205,11 +206,6 @@ def test_local_pages_keep_to_their_budget_and_their_version():
 def test_an_edit_made_by_a_command_retires_the_pages_a_server_cached(client, settings):
     """A shell or management command serves no request, so nothing there loads the page
     cache: the content version must move all the same (config/apps.py wires it)."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     make_term(slug="parameters", short_definition="Before the command.")
     assert client.get("/glossary/parameters/")["X-Cache"] == "miss"
     assert client.get("/glossary/parameters/")["X-Cache"] == "hit"
@@ -223,19 +219,15 @@ def test_an_edit_made_by_a_command_retires_the_pages_a_server_cached(client, set
         "from glossary.models import Term; term = Term.objects.get(slug='parameters');"
         " term.short_definition = 'After the command.'; term.save()"
     )
-    subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "shell", "-c", edit],
-        cwd=Path(__file__).resolve().parent.parent,
-        env={
-            **os.environ,
-            "DATABASE_URL": url,
-            "CACHE_URL": "locmem://",
-            "CONTENT_VERSION_FILE": settings.CONTENT_VERSION_FILE,
-            "SECRET_KEY": "command-test-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEF",
-        },
-        check=True,
-        capture_output=True,
-        timeout=120,
+    result = run_manage(
+        "shell",
+        "-c",
+        edit,
+        DATABASE_URL=url,
+        CACHE_URL="locmem://",
+        CONTENT_VERSION_FILE=settings.CONTENT_VERSION_FILE,
+        SECRET_KEY="command-test-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEF",
     )
+    assert result.returncode == 0, result.stderr
     after = client.get("/glossary/parameters/")
     assert after["X-Cache"] == "miss" and "After the command." in after.content.decode()

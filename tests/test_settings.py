@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from manage_command import run_manage
 
 from config.env import cache_from_url, env_bool, env_int, env_list
 
@@ -52,17 +51,7 @@ def test_cache_urls():
 
 
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    clean.update(env)
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_manage("check", drop={"SECRET_KEY", "DEBUG"}, timeout=60, **env)
 
 
 def test_the_site_refuses_to_start_without_a_secret_key_when_debug_is_off():
