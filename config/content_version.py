@@ -51,6 +51,11 @@ def _new() -> str:
     return uuid.uuid4().hex
 
 
+def _private() -> str:
+    """A suffix that moves this process's version alone."""
+    return "-" + _new()[:12]
+
+
 class FileVersion:
     """The version in a file every process on this machine reads: one stat per request."""
 
@@ -146,6 +151,13 @@ class RedisVersion:
             self.backend.add(VERSION_KEY, _new(), None)
             version = self.backend.get_or_raise(VERSION_KEY)
         return str(version)
+
+    def stored_or_none(self) -> str | None:
+        """The same, or None while Redis is away."""
+        try:
+            return self.stored()
+        except (redis.RedisError, OSError):
+            return None
 
     def bump(self, *, wait: bool = True) -> str:
         version = _new()
@@ -283,7 +295,7 @@ def changed() -> None:
         here.suffix = ""
         here.bump()
         return
-    here.suffix = "-" + _new()[:12]
+    here.suffix = _private()
     if not any(func is _committed for _, func, _ in connection.run_on_commit):
         transaction.on_commit(_committed)
 
@@ -296,7 +308,7 @@ def _committed() -> None:
 
 def renew_here() -> None:
     """A new version for this process only (tests: the database was rolled back under it)."""
-    source().suffix = "-" + _new()[:12]
+    source().suffix = _private()
 
 
 CONTENT_APPS = {"glossary", "learning", "calculators"}

@@ -19,7 +19,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import NamedTuple
@@ -119,13 +118,6 @@ def only(page: StoredPage, coding: str) -> StoredPage:
     return page._replace(bodies={"identity": page.bodies["identity"]})
 
 
-def _first_version() -> str | None:
-    """The version when Redis has none yet (just started, or emptied); None when Redis is away."""
-    cache.add(content_version.VERSION_KEY, uuid.uuid4().hex, None)
-    found = cache.get(content_version.VERSION_KEY)
-    return None if found is None else str(found)
-
-
 class LocalPages:
     """The pages this process served lately, under one content version, least recently used
     out first: a hit here costs no network at all."""
@@ -199,7 +191,7 @@ class PageCacheMiddleware:
         if source.shared_cache:
             if version is None:
                 found = cache.get_many([content_version.VERSION_KEY, f"{key}:{coding}"])
-                version = found.get(content_version.VERSION_KEY) or _first_version()
+                version = found.get(content_version.VERSION_KEY) or source.stored_or_none()
                 version = None if version is None else str(version) + source.suffix
                 entry = found.get(f"{key}:{coding}")
             else:
