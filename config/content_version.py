@@ -249,13 +249,14 @@ class RedisVersion:
 
 
 class NoVersion:
-    """No cache at all (dummy://): nothing is kept, so nothing needs a version."""
+    """No cache at all (dummy://): nothing is kept, so no version is vouched for. Pages are
+    then never stored, and search checks its copy by the fingerprint query instead."""
 
     shared_cache = False
     suffix = ""
 
-    def current(self) -> str:
-        return ""
+    def current(self) -> None:
+        return None
 
     def bump(self) -> str:
         return ""

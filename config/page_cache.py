@@ -218,9 +218,8 @@ class PageCacheMiddleware:
         )
         page = store(response)
         each_coding = {f"{key}:{each}": only(page, each) for each in ("br", "gzip", "identity")}
-        if version:  # "" (no cache at all): nothing is kept
-            for name, stored in each_coding.items():
-                local_pages.put(version, name, stored)
+        for name, stored in each_coding.items():
+            local_pages.put(version, name, stored)
         if source.shared_cache:
             cache.set_many(
                 {name: (version, stored) for name, stored in each_coding.items()}, PAGE_TIMEOUT

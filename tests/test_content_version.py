@@ -231,3 +231,18 @@ def test_an_edit_made_by_a_command_retires_the_pages_a_server_cached(client, set
     assert result.returncode == 0, result.stderr
     after = client.get("/glossary/parameters/")
     assert after["X-Cache"] == "miss" and "After the command." in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_with_no_cache_nothing_is_kept_and_search_still_sees_edits(client, settings):
+    from glossary.search import search_terms
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert content_version.current() is None
+    make_term(name="Parameters", slug="parameters", short_definition="First words.")
+    for _ in range(2):
+        page = client.get("/glossary/parameters/")
+        assert page.status_code == 200 and "X-Cache" not in page  # never stored, never a hit
+    assert [hit.term.slug for hit in search_terms("parameters")] == ["parameters"]
+    make_term(name="Parameter count", slug="parameter-count")
+    assert len(search_terms("parameter")) == 2  # the fingerprint saw the new term
