@@ -107,10 +107,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
 # Cached pages each process keeps in its own memory (config/page_cache.py), per process.
 PAGE_CACHE_LOCAL_MB = env_int("PAGE_CACHE_LOCAL_MB", 32)
+# Search runs in each process's memory up to this many published terms, and on PostgreSQL in
+# SQL above (glossary/search.py): about 11 MB per process per 1,000 terms.
+SEARCH_MEMORY_TERMS = env_int("SEARCH_MEMORY_TERMS", 15000)
 # Without Redis, the processes on this machine learn of an edit from this file (see
 # config/content_version.py); it must be on a disk they all share and can write.
-# PostgreSQL searches in memory up to this many published terms, in SQL above (glossary/search.py).
-SEARCH_MEMORY_TERMS = env_int("SEARCH_MEMORY_TERMS", 2000)
 CONTENT_VERSION_FILE = env_str("CONTENT_VERSION_FILE", str(BASE_DIR / "var" / "content-version"))
 
 AUTHENTICATION_BACKENDS = [

@@ -91,6 +91,12 @@ def _term_url_prefix(script_prefix: str) -> str:
     return reverse("glossary:term", kwargs={"slug": "x"}).removesuffix("x/")
 
 
+def term_url(slug: str) -> str:
+    """A term page's address. Pages list dozens of terms: reverse() once per mount point,
+    not once per link."""
+    return _term_url_prefix(get_script_prefix()) + quote(slug) + "/"
+
+
 class Term(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(
@@ -174,8 +180,7 @@ class Term(models.Model):
         self._loaded = tuple(self.__dict__.get(f) for f in self._WATCHED)
 
     def get_absolute_url(self) -> str:
-        # Pages list dozens of terms; reverse() once per mount point, not once per link.
-        return _term_url_prefix(get_script_prefix()) + quote(self.slug) + "/"
+        return term_url(self.slug)
 
     @property
     def is_published(self) -> bool:

@@ -1,11 +1,14 @@
 """Term search: exact name and alias matches first, then full text, with typos tolerated.
 
 Two engines, one set of ordering rules:
-- In memory: each process keeps the published terms' names and text and scores a query in
-  Python, with difflib for typos ("paramters"). SQLite always searches this way, and so does
-  PostgreSQL while the glossary has at most `SEARCH_MEMORY_TERMS` published terms (2,000 by
-  default): a few hundred microseconds, no round trip. The copy is kept under the content
-  version (config/content_version.py), so an edit anywhere retires it at once.
+- In memory: each process keeps the published terms' names and text, indexed, and scores a
+  query in Python, with difflib for typos ("paramters"). SQLite always searches this way, and
+  so does PostgreSQL while the glossary has at most `SEARCH_MEMORY_TERMS` published terms
+  (15,000 by default): a fraction of a millisecond, no round trip, about as fast at 10,000
+  terms as at 60 (the work follows what matches, not the size of the glossary). The copy is
+  kept under the content version (config/content_version.py), so an edit anywhere retires it
+  at once; on PostgreSQL a copy of more than BUILD_INLINE_TERMS terms is made by a thread,
+  and SQL answers meanwhile.
 - PostgreSQL, for larger glossaries: full-text search (websearch syntax, English stemming)
   over every word of a term, plus trigram word similarity on its names for typos, in one
   statement. Memory and the time to build the copy then stay flat however large the glossary.
@@ -13,12 +16,21 @@ Two engines, one set of ordering rules:
 
 from __future__ import annotations
 
+import bisect
+import contextvars
 import difflib
+import functools
+import heapq
+import logging
 import math
+import os
 import re
+import threading
+from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import psycopg
 from django.conf import settings
@@ -27,7 +39,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.text import slugify
 
-from glossary.models import Alias, Term
+from glossary.models import Alias, Term, term_url
 
 MAX_QUERY_LENGTH = 100
 SIMILAR = 0.75  # difflib ratio from which a name counts as a likely misspelling
@@ -36,11 +48,29 @@ WORD_SIMILAR = 0.45  # PostgreSQL: the same, as pg_trgm word similarity
 TEXT_CANDIDATES = 40
 NAME_CANDIDATES = 20
 _WORD = re.compile(r"[\w.+-]+", re.UNICODE)
+# A word's core: without the dots, pluses and minuses at its ends ("quantisation." at the end
+# of a sentence is "quantisation"). A query word that starts and ends with a letter or digit
+# is in a word of a text exactly when it is in its core, as often.
+_CORE = re.compile(r"\w(?:[\w.+-]*\w)?", re.UNICODE)
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundTerm:
+    """What search tells of a term: enough to list it and link to it."""
+
+    pk: int
+    name: str
+    slug: str
+    short_definition: str
+
+    def get_absolute_url(self) -> str:
+        return term_url(self.slug)
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    term: Term
+    term: FoundTerm
     score: float
     reason: str  # "name", "alias", "name-prefix", "text" or "similar"
 
@@ -49,12 +79,19 @@ def normalise_query(raw: str) -> str:
     return " ".join(raw.split())[:MAX_QUERY_LENGTH]
 
 
+# How this request's last search ran ("memory" or "sql"), for the Server-Timing header.
+last_engine: contextvars.ContextVar[str] = contextvars.ContextVar("last_engine", default="")
+
+
 def search_terms(raw_query: str, *, limit: int = 20) -> list[SearchHit]:
     query = normalise_query(raw_query)
     if not query:
         return []
     index = _load()
-    ranked = _python_hits(query, index) if index is not None else _postgres_hits(query, limit)
+    last_engine.set("memory" if index is not None else "sql")
+    if index is not None:
+        return _memory_hits(query, index, limit)
+    ranked = _postgres_hits(query, limit)
     hits: dict[int, SearchHit] = {}
     for hit in ranked:
         hits.setdefault(hit.term.pk, hit)
@@ -64,12 +101,6 @@ def search_terms(raw_query: str, *, limit: int = 20) -> list[SearchHit]:
 
 def _published() -> Q:
     return Q(status="published")
-
-
-def _exact_hit(term: Term, lowered_query: str) -> SearchHit:
-    if term.name.lower() == lowered_query:
-        return SearchHit(term, 1000.0, "name")
-    return SearchHit(term, 900.0, "alias")
 
 
 # One statement, one round trip. The stored, indexed vectors come from migration 0007: the
@@ -84,7 +115,9 @@ def _exact_hit(term: Term, lowered_query: str) -> SearchHit:
 # applied outside it. With the cap inside, PostgreSQL read the table row by row, hoping to meet
 # enough matches early; when they were rare ("kv" at 10,000 terms) it worked out a trigram
 # word similarity for every row (70 ms). The candidates are then scored as the in-memory
-# engine scores them, so LIMIT keeps the rows the page shows.
+# engine scores them, so LIMIT keeps the rows the page shows; `scored` is MATERIALIZED too, so
+# each candidate's similarity and rank are worked out once, not once per CASE that reads them
+# (a quarter of the statement's time).
 #
 # The statement is prepared once per connection and runs on one generic plan
 # (plan_cache_mode, set in glossary/apps.py): planning it afresh, with pg_trgm estimating each
@@ -117,7 +150,7 @@ candidates AS (
     UNION (SELECT id FROM near_names LIMIT %(name_candidates)s)
     UNION (SELECT id FROM part_names LIMIT %(name_candidates)s)
 ),
-scored AS (
+scored AS MATERIALIZED (
     SELECT term.id, term.name, term.slug, term.short_definition,
            term.id IN (SELECT id FROM exact) AS exact,
            LOWER(term.search_names) AS names,
@@ -146,7 +179,6 @@ SELECT id, name, slug, short_definition, reason, score FROM ranked
 ORDER BY score DESC, LOWER(name) COLLATE "C", id
 LIMIT %(limit)s
 """
-_FIELDS = ["id", "name", "slug", "short_definition"]
 
 
 def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
@@ -178,11 +210,7 @@ def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
     finally:
         raw.prepare_threshold = threshold
     return [
-        SearchHit(
-            Term.from_db(connection.alias, _FIELDS, [pk, name, slug, short_definition]),
-            float(score),
-            reason,
-        )
+        SearchHit(FoundTerm(pk, name, slug, short_definition), float(score), reason)
         for pk, name, slug, short_definition, reason, score in rows
     ]
 
@@ -194,23 +222,39 @@ class _Bucket:
     strings of a few lengths, each once however many terms share it."""
 
     texts: list[str]
-    numbers: list[list[int]]
-    joined: str  # the texts, one per line: the letters bound works on all of them at once
-    letters: list[list[tuple[str, int]]]  # per text: each letter and how often it occurs
+    numbers: list[tuple[int, ...]]
+    # Per character: how often each text has it, one byte per text. difflib's quick_ratio
+    # bound (the characters two strings share, counted with repeats) is then worked out for
+    # every text of the bucket at once, in C: see _shared_letters.
+    # (column, as one integer, the highest count in it, and as one integer capped at 1)
+    letters: dict[str, tuple[bytes, int, int, int]]
 
 
 @dataclass(frozen=True)
 class _Index:
-    terms: list[Term]
+    # One entry per published term, in the order of their lowercased names, so an entry's
+    # number is also its place among equal scores.
+    rows: list[tuple[int, str, str, str]]  # per entry: pk, name, slug, short definition
     slugs: dict[str, int]
-    exact: dict[str, list[int]]  # every name and alias, lowercased → entries
-    names: list[str]  # per entry: "\n" before each name, so "\nq" in it is a prefix match
+    exact: dict[str, tuple[int, ...]]  # every name and alias, lowercased → entries
+    # Every entry's names, lowercased, in one string: each entry's part starts at `starts`
+    # with "\n", and each name follows a "\n", so "\nq" in it is a prefix match. A query has no
+    # line break, so a match never spans two names.
+    names: str
+    starts: list[int]
+    name_parts: list[str]  # each entry's part of `names`
+    # Every three letters found in a name → the entries with them: a query of three letters
+    # or more is in the names of the entries that have its rarest three, at most.
+    name_grams: dict[str, array[int]]
     documents: list[str]  # per entry: every word a reader sees, lowercased
-    # Every distinct word of the documents, one per line, and the entries that have each: a
-    # query word is found in a document exactly when it is found in one of its words (a query
-    # word is one run of word characters, and so is each of these), and this is far shorter.
+    # Every distinct word of the documents, one per line, and the entries that have each with
+    # how often: a query word is found in a document exactly when it is found in one of its
+    # words (a query word is one run of word characters, and so is each of these), and how
+    # often it occurs there is the sum over those words.
     vocabulary: str
-    postings: dict[str, list[int]]
+    postings: dict[str, tuple[array[int], bytes]]  # counts capped at 255 (only 20 count)
+    words: list[str]  # the same words, numbered
+    word_grams: dict[str, array[int]]  # every three letters found in a word → its numbers
     names_by_length: dict[int, _Bucket]
     words_by_length: dict[int, _Bucket]
 
@@ -219,8 +263,15 @@ class _Index:
 # them, instead of reading and lowercasing every term per search. The copy is kept under the
 # content version it was made from; when this process cannot vouch for the version (Redis
 # away), one cheap query (how many published terms, and when one last changed) tells instead.
-# None in place of an index: too many terms to keep, so PostgreSQL searches.
+# None in place of an index: too many terms to keep, or (PostgreSQL) a large copy still being
+# made in the background, so PostgreSQL searches meanwhile.
 _index: tuple[tuple[object, ...], _Index | None] | None = None
+# A large glossary's copy is made by a thread, so no reader waits the second or so it takes
+# (10,000 terms); PostgreSQL answers until it is ready. Up to this many terms it is made
+# in the request that needs it (about 20 ms for the shipped content).
+BUILD_INLINE_TERMS = 2000
+_building: dict[str, object] = {}  # by which process a copy is being made, and its thread
+_lock = threading.Lock()
 
 
 # Where this process's content version comes from: the site plugs it in (config sits above
@@ -271,114 +322,434 @@ def _load() -> _Index | None:
     global _index
     version = _content_version()
     key = ("version", version) if version is not None else _fingerprint()
-    if _index is None or _index[0] != key:
-        if connection.vendor == "postgresql" and (
-            Term.objects.filter(_published()).count() > settings.SEARCH_MEMORY_TERMS
-        ):
-            _index = (key, None)
-            return None
-        terms = list(
-            Term.objects.filter(_published()).only(
+    if _index is not None and _index[0] == key:
+        return _index[1]
+    if connection.vendor != "postgresql":
+        _index = (key, _build())  # (no other engine to answer meanwhile)
+        return _index[1]
+    if _building.get("pid") == os.getpid():
+        return None  # a copy is being made: PostgreSQL answers until it is ready
+    count = Term.objects.filter(_published()).count()
+    if count > settings.SEARCH_MEMORY_TERMS:
+        _index = (key, None)
+    elif count <= BUILD_INLINE_TERMS:
+        _index = (key, _build())
+    else:
+        _build_in_background(key)
+    return None if _index is None or _index[0] != key else _index[1]
+
+
+def _build_in_background(key: tuple[object, ...]) -> None:
+    with _lock:
+        if _building.get("pid") == os.getpid():
+            return
+        _building["pid"] = os.getpid()
+
+    def build() -> None:
+        global _index
+        try:
+            index = _build()
+            with _lock:
+                _index = (key, index)
+        except Exception:
+            logger.exception("Could not make the in-memory search index: SQL answers instead.")
+            with _lock:
+                _index = (key, None)
+        finally:
+            connection.close()  # this thread's own
+            with _lock:
+                del _building["pid"]  # (the thread stays on record: tests wait for it)
+
+    thread = threading.Thread(target=build, name="search-index", daemon=True)
+    _building["thread"] = thread
+    thread.start()
+
+
+def _build() -> _Index:
+    return _make_index(
+        list(
+            Term.objects.filter(_published())
+            .order_by()
+            .values_list(
                 "pk", "name", "slug", "short_definition", "search_names", "search_document"
             )
         )
-        exact: dict[str, list[int]] = {}
-        names_by_length: dict[int, dict[str, list[int]]] = {}
-        words_by_length: dict[int, dict[str, list[int]]] = {}
-        joined_names, documents = [], []
-        postings: dict[str, list[int]] = {}
-        for number, term in enumerate(terms):
-            # (Whitespace as a query has it: one space, so no name spans two lines.)
-            names = [" ".join(n.split()).lower() for n in term.search_names.split("|")]
-            words = {w for n in names for w in n.split()} - set(names)
-            for text in set(names):
-                exact.setdefault(text, []).append(number)
-            for texts, by_length in ((set(names), names_by_length), (words, words_by_length)):
-                for text in texts:
-                    by_length.setdefault(len(text), {}).setdefault(text, []).append(number)
-            joined_names.append("\n" + "\n".join(names))
-            documents.append(term.search_document.lower())
-            for word in set(_WORD.findall(documents[-1])):
-                postings.setdefault(word, []).append(number)
-            term.search_names = term.search_document = ""  # kept once, lowercased
-        _index = (
-            key,
-            _Index(
-                terms,
-                {term.slug: number for number, term in enumerate(terms)},
-                exact,
-                joined_names,
-                documents,
-                "\n" + "\n".join(postings) + "\n",
-                postings,
-                _buckets(names_by_length),
-                _buckets(words_by_length),
-            ),
-        )
-    return _index[1]
+    )
+
+
+def _make_index(rows: list[tuple[int, str, str, str, str, str]]) -> _Index:
+    """The index of these terms: (pk, name, slug, short definition, search names, search
+    document) each. The list is used up."""
+    rows.sort(key=lambda row: row[1].lower())
+    summaries = [row[:4] for row in rows]
+    exact: dict[str, list[int]] = {}
+    names_by_length: dict[int, dict[str, list[int]]] = {}
+    words_by_length: dict[int, dict[str, list[int]]] = {}
+    parts: list[str] = []
+    starts: list[int] = []
+    documents: list[str] = []
+    postings: dict[str, tuple[array[int], array[int]]] = {}
+    name_grams: dict[str, array[int]] = {}
+    at = 0
+    for number in range(len(rows)):
+        *_, search_names, search_document = rows[number]
+        rows[number] = ()  # (the text is kept lowercased only: let the original go)
+        # (Whitespace as a query has it: one space, so no name spans two lines.)
+        names = [" ".join(n.split()).lower() for n in search_names.split("|")]
+        words = {w for n in names for w in n.split()} - set(names)
+        for text in set(names):
+            exact.setdefault(text, []).append(number)
+        for texts, by_length in ((set(names), names_by_length), (words, words_by_length)):
+            for text in texts:
+                by_length.setdefault(len(text), {}).setdefault(text, []).append(number)
+        part = "\n" + "\n".join(names)
+        for gram in {gram for name in names for gram in _grams(name)}:
+            name_grams.setdefault(gram, array("i")).append(number)
+        starts.append(at)
+        parts.append(part)
+        at += len(part)
+        document = search_document.lower()
+        documents.append(document)
+        for word, count in Counter(_CORE.findall(document)).items():
+            posting = postings.get(word)
+            if posting is None:
+                posting = postings[word] = (array("i"), array("B"))
+            posting[0].append(number)
+            posting[1].append(min(count, 255))
+    word_grams: dict[str, array[int]] = {}
+    for number, word in enumerate(postings):
+        for gram in _grams(word):
+            word_grams.setdefault(gram, array("i")).append(number)
+    return _Index(
+        summaries,
+        {row[2]: number for number, row in enumerate(summaries)},
+        {text: tuple(numbers) for text, numbers in exact.items()},
+        "".join(parts),
+        starts,
+        parts,
+        name_grams,
+        documents,
+        "\n" + "\n".join(postings) + "\n",
+        {word: (entries, counts.tobytes()) for word, (entries, counts) in postings.items()},
+        list(postings),
+        word_grams,
+        _buckets(names_by_length),
+        _buckets(words_by_length),
+    )
 
 
 def _buckets(by_length: dict[int, dict[str, list[int]]]) -> dict[int, _Bucket]:
-    return {
-        length: _Bucket(
-            list(texts),
-            list(texts.values()),
-            "\n".join(texts),
-            [list(Counter(text).items()) for text in texts],
+    buckets = {}
+    for length, by_text in by_length.items():
+        letters: dict[str, bytearray] = {}
+        for line, text in enumerate(by_text):
+            for letter, count in Counter(text).items():
+                column = letters.get(letter)
+                if column is None:
+                    column = letters[letter] = bytearray(len(by_text))
+                column[line] = min(count, 255)
+        buckets[length] = _Bucket(
+            list(by_text),
+            [tuple(numbers) for numbers in by_text.values()],
+            {
+                letter: (
+                    bytes(column),
+                    int.from_bytes(column, "little"),
+                    max(column),
+                    int.from_bytes(bytes(column).translate(_AT_MOST[1]), "little"),
+                )
+                for letter, column in letters.items()
+            },
         )
-        for length, texts in by_length.items()
-    }
+    return buckets
 
 
-def _python_hits(query: str, index: _Index) -> list[SearchHit]:
+def _memory_hits(query: str, index: _Index, limit: int) -> list[SearchHit]:
+    rows = index.rows
+    return [
+        SearchHit(FoundTerm(*rows[number]), score, reason)
+        for score, number, reason in _python_hits(query, index, limit)
+    ]
+
+
+# How a term scores, in memory (the SQL engine scores the same way, see _POSTGRES_SEARCH):
+# - its name (1000) or an alias (900) is the query;
+# - else a name starts with the query (500) or has it inside (400), or a name, or a word of
+#   one, is near it (200 + 100 × difflib's ratio);
+# - plus, when its text has every word of the query, 50 + how often the first word occurs
+#   (at most 20); or, with no name matching, 10 × the share of the query's words it has.
+# Ties go to the name first in alphabetical order (the entry number).
+def _python_hits(query: str, index: _Index, limit: int) -> list[tuple[float, int, str]]:
+    """The `limit` best entries, best first, as (score, entry, reason)."""
     q = query.lower()
     words = [w for w in _WORD.findall(q) if len(w) > 1] or [q]
-    # Each step is one pass over all entries in C (a comprehension with `in`), and only the
-    # entries some step found are scored.
-    found: dict[int, int] = {}  # entry → how many of the query's words its text has
-    for word in words:
-        for number in _documents_with(word, index):
-            found[number] = found.get(number, 0) + 1
-    prefix = {n for n, names in enumerate(index.names) if "\n" + q in names}
-    part = {n for n, names in enumerate(index.names) if q in names}
+    # Entries whose text has every word of the query, and (several words) how many of the
+    # others have each share of them.
+    have = [set(_documents_with(word, index)) for word in words]
+    full = set.intersection(*have)
+    part = set(_entries_with(q, index))
+    prefix = {number for number in part if "\n" + q in index.name_parts[number]}
     similar = _similar_entries(q, index)
     exact = set(index.exact.get(q, ()))
     if slugify(query) in index.slugs:
         exact.add(index.slugs[slugify(query)])
-    hits = []
-    for number in exact | prefix | part | similar.keys() | found.keys():
-        term = index.terms[number]
-        if number in exact:
-            hits.append(_exact_hit(term, q))
+    # Groups of entries that score alike, each in entry order: ("fixed", score, …) scores
+    # that; ("text", base, …) scores base + 50 + its count, which only a look at the text tells.
+    groups: list[tuple[str, float, str, set[int] | _Partly]] = []
+    for number in exact:
+        is_name = index.rows[number][1].lower() == q
+        score, reason = (1000.0, "name") if is_name else (900.0, "alias")
+        groups.append(("fixed", score, reason, {number}))
+    for numbers, base, reason in (
+        (prefix - exact, 500.0, "name-prefix"),
+        (part - prefix - exact, 400.0, "name-prefix"),
+    ):
+        groups += _split(numbers, full, base, reason)
+    for number, ratio in similar.items():
+        if number not in exact and number not in part:
+            groups += _split({number}, full, 200.0 + 100 * ratio, "similar")
+    named = exact | part | similar.keys()
+    groups.append(("text", 0.0, "text", full - named))
+    if len(words) > 1:
+        # Entries with some of the words score under 10, below any with them all: how many
+        # have how many is only worked out when the page still has room for them.
+        for matched in range(len(words) - 1, 0, -1):
+            groups.append(
+                ("fixed", 10.0 * matched / len(words), "text", _Partly(have, matched, named))
+            )
+    return _best(groups, words[0], index, limit)
+
+
+class _Partly:
+    """The entries whose text has `matched` of the query's words (and no name matching),
+    worked out when first asked for."""
+
+    def __init__(self, have: list[set[int]], matched: int, named: set[int]) -> None:
+        self.have, self.matched, self.named = have, matched, named
+
+    @functools.cached_property
+    def numbers(self) -> set[int]:
+        if len(self.have) == 2:
+            return (self.have[0] ^ self.have[1]) - self.named
+        return {
+            number
+            for number, times in Counter(chain.from_iterable(self.have)).items()
+            if times == self.matched and number not in self.named
+        }
+
+
+def _split(
+    numbers: set[int], full: set[int], base: float, reason: str
+) -> list[tuple[str, float, str, set[int]]]:
+    return [("text", base, reason, numbers & full), ("fixed", base, reason, numbers - full)]
+
+
+def _best(
+    groups: list[tuple[str, float, str, set[int] | _Partly]], word: str, index: _Index, limit: int
+) -> list[tuple[float, int, str]]:
+    """The best `limit` of the groups' entries, looking at the text of as few as it can: a
+    text group's entries score between base + 51 and base + 70, so a group (or the rest of
+    one, in entry order) that cannot beat the page's last entry is never counted."""
+    ranked: list[tuple[float, int, str]] = []  # (-score, entry, reason), best first
+
+    def beaten(best: float, number: int) -> bool:
+        return len(ranked) >= limit and ranked[-1][:2] < (-best, number)
+
+    counts = _Counts(word, index)
+    # The groups that can score most first, so the page fills early and the rest is skipped.
+    bests = [
+        (base if kind == "fixed" else base + 70, at) for at, (kind, base, *_) in enumerate(groups)
+    ]
+    for best, at in sorted(bests, key=lambda pair: -pair[0]):
+        kind, base, reason, entries = groups[at]
+        if len(ranked) >= limit and ranked[-1][0] < -best:
+            continue  # (every entry of the group would rank below the page's last)
+        group = entries.numbers if isinstance(entries, _Partly) else entries
+        if not group or beaten(best, min(group)):
             continue
-        score, reason = 0.0, "text"
-        if number in part:
-            score, reason = (500.0 if number in prefix else 400.0), "name-prefix"
-        elif number in similar:
-            score, reason = 200.0 + 100 * similar[number], "similar"
-        matched = found.get(number, 0)
-        if matched == len(words):
-            score += 50 + min(index.documents[number].count(words[0]), 20)
-        elif score == 0 and matched:
-            score = 10.0 * matched / len(words)
-        if score > 0:
-            hits.append(SearchHit(term, score, reason))
-    return hits
+        if kind == "fixed":
+            found = [(-base, number, reason) for number in heapq.nsmallest(limit, group)]
+        elif counts.cheap:
+            found = counts.best(sorted(group), base, reason, limit)
+        else:
+            found = []
+            for number in sorted(group):
+                if beaten(best, number):
+                    break
+                found.append((-(base + 50 + min(counts.one(number), 20)), number, reason))
+                if len(found) >= limit:
+                    ranked = sorted(ranked + found)[:limit]
+                    found = []
+        ranked = sorted(ranked + found)[:limit]
+    return [(-score, number, reason) for score, number, reason in ranked]
 
 
-def _documents_with(word: str, index: _Index) -> set[int] | list[int]:
-    if len(word) < 3 or _WORD.fullmatch(word) is None:
-        # Short words are part of too many others to look up one by one; and a query of
-        # other characters ("a b") is not one word: both are looked for in every document.
-        return [n for n, document in enumerate(index.documents) if word in document]
-    numbers: set[int] = set()
-    vocabulary, postings = index.vocabulary, index.postings
-    at = vocabulary.find(word)
+class _Counts:
+    """How often a query word occurs in an entry's text (str.count: not overlapping). From
+    the postings when the word is in few distinct words of the texts; else from the text."""
+
+    def __init__(self, word: str, index: _Index) -> None:
+        self.word, self.index = word, index
+        self.words = _vocabulary_with(word, index) if _CORE.fullmatch(word) else None
+        self.cheap = self.words is not None and (
+            sum(len(index.postings[w][0]) for w in self.words) <= CHEAP_POSTINGS
+        )
+
+    def best(
+        self, numbers: list[int], base: float, reason: str, limit: int
+    ) -> list[tuple[float, int, str]]:
+        """The best `limit` of `numbers` (entries whose text has the word, in entry order),
+        as (-score, entry, reason): each count capped at 20, one byte per entry, then the
+        entries with the highest count, in entry order, until the page is full."""
+        postings = [
+            (text.count(self.word), *self.index.postings[text]) for text in self.words or ()
+        ]
+        if len(postings) == 1 and postings[0][0] == 1 and len(numbers) * 4 >= len(postings[0][1]):
+            # One word of the texts holds the word, once, and most of its entries are asked
+            # about: its postings' counts serve as they are.
+            _, entries, counts = postings[0]
+            capped = counts.translate(_AT_MOST[20])
+            wanted = None if len(numbers) == len(entries) else set(numbers)
+        else:
+            entries = numbers
+            capped = bytes(map(min, self._many(numbers, postings), repeat(20)))
+            wanted = None
+        found: list[tuple[float, int, str]] = []
+        for count in range(max(capped), 0, -1):
+            at = capped.find(count)
+            while at != -1:
+                if wanted is None or entries[at] in wanted:
+                    found.append((-(base + 50 + count), entries[at], reason))
+                    if len(found) == limit:
+                        return found
+                at = capped.find(count, at + 1)
+        return found
+
+    def _many(
+        self, numbers: list[int], postings: list[tuple[int, array[int], bytes]]
+    ) -> Iterable[int]:
+        if len(postings) == 1 and postings[0][0] == 1:
+            _, entries, counts = postings[0]
+            return map(counts.__getitem__, map(bisect.bisect_left, repeat(entries), numbers))
+        total = [0] * len(numbers)
+        for times, entries, counts in postings:
+            if len(entries) > 4 * len(numbers):  # a binary search each
+                for at, (number, found) in enumerate(
+                    zip(numbers, map(bisect.bisect_left, repeat(entries), numbers), strict=True)
+                ):
+                    if found < len(entries) and entries[found] == number:
+                        total[at] += counts[found] * times
+            else:
+                looked_up = dict(zip(entries, counts, strict=True))
+                for at, number in enumerate(numbers):
+                    total[at] += looked_up.get(number, 0) * times
+        return total
+
+    def one(self, number: int) -> int:
+        return self.index.documents[number].count(self.word)
+
+
+# Past this many distinct words holding a query's part, reading every text is quicker.
+VOCABULARY_WORDS = 2000
+# Counts come from the postings up to this many of them, else from the texts, lazily.
+CHEAP_POSTINGS = 20_000
+# Names found one find at a time before the rest are looked at one by one.
+NAME_FINDS = 200
+
+
+def _vocabulary_with(pattern: str, index: _Index) -> list[str] | None:
+    """The distinct words of the texts that hold `pattern` ("\n" before or after it: that
+    start or end with it), or None when more than VOCABULARY_WORDS do."""
+    core = pattern.strip("\n")
+    if len(core) >= 3:
+        words = [
+            word
+            for word in map(index.words.__getitem__, _rarest(core, index.word_grams))
+            if core in word
+            and (pattern[0] != "\n" or word.startswith(core))
+            and (pattern[-1] != "\n" or word.endswith(core))
+        ]
+        return words if len(words) <= VOCABULARY_WORDS else None
+    words = []
+    vocabulary = index.vocabulary
+    size = len(pattern.rstrip("\n"))
+    at = vocabulary.find(pattern)
     while at != -1:
-        start = vocabulary.rfind("\n", 0, at) + 1
-        end = vocabulary.find("\n", at)
-        numbers.update(postings[vocabulary[start:end]])
-        at = vocabulary.find(word, end)
+        if len(words) == VOCABULARY_WORDS:
+            return None
+        start = vocabulary.rfind("\n", 0, at + 1) + 1
+        end = vocabulary.find("\n", at + size)
+        words.append(vocabulary[start:end])
+        at = vocabulary.find(pattern, end)
+    return words
+
+
+def _grams(text: str) -> set[str]:
+    return {text[at : at + 3] for at in range(len(text) - 2)}
+
+
+_NONE = array("i")
+
+
+def _rarest(text: str, grams: dict[str, array[int]]) -> array[int]:
+    """Whatever has `text` (three letters or more) is among what has its rarest three."""
+    return min((grams.get(gram, _NONE) for gram in _grams(text)), key=len)
+
+
+def _documents_with(word: str, index: _Index) -> Iterable[int]:
+    """Entries whose text has `word`. A word that starts and ends with a letter or digit is
+    looked up in the vocabulary of cores. Otherwise each run of word characters in it is part
+    of a word of the text (the whole of one, or the end of one at the start of `word`, or the
+    start of one at its end), so the postings of the cores that fit the rarest run hold every
+    answer, each then read to be sure. When no run is rare enough, read the texts: a word in
+    most of them is found early in each."""
+    if _CORE.fullmatch(word):
+        texts = _vocabulary_with(word, index)
+        if texts is not None:
+            numbers: set[int] = set()
+            for text in texts:
+                numbers.update(index.postings[text][0])
+            return numbers
+        return [n for n, document in enumerate(index.documents) if word in document]
+    fewest: set[int] | None = None
+    for run in _WORD.finditer(word):
+        core = run.group().strip(".+-")
+        if not core:
+            continue
+        before = "\n" if run.start() > 0 else ""
+        after = "\n" if run.end() < len(word) else ""
+        texts = _vocabulary_with(before + core + after, index)
+        if texts is None:
+            continue
+        candidates: set[int] = set()
+        for text in texts:
+            candidates.update(index.postings[text][0])
+        if fewest is None or len(candidates) < len(fewest):
+            fewest = candidates
+    documents = index.documents
+    numbers_to_read = range(len(documents)) if fewest is None else sorted(fewest)
+    return [n for n in numbers_to_read if word in documents[n]]
+
+
+def _entries_with(text: str, index: _Index) -> list[int]:
+    """Entries with `text` in one of their names, in entry order. Three letters or more:
+    checked among the entries with its rarest three; else one find per entry that has it,
+    or, once it turns out that many have it, a look at each of the rest."""
+    parts = index.name_parts
+    if len(text) >= 3:
+        return [number for number in _rarest(text, index.name_grams) if text in parts[number]]
+    names, starts = index.names, index.starts
+    numbers = []
+    at = names.find(text)
+    while at != -1:
+        number = bisect.bisect_right(starts, at) - 1
+        numbers.append(number)
+        if number + 1 == len(starts):
+            break
+        if len(numbers) == NAME_FINDS:
+            rest = range(number + 1, len(starts))
+            return numbers + [n for n in rest if text in parts[n]]
+        at = names.find(text, starts[number + 1])
     return numbers
 
 
@@ -391,7 +762,6 @@ def _similar_entries(query: str, index: _Index) -> dict[int, float]:
     longest = math.floor(size * (2 - SIMILAR) / SIMILAR)
     # The query is difflib's second sequence: the one it indexes, once.
     matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(None, "", query)
-    lacks = str.maketrans("", "", query.replace("\n", ""))  # deletes the query's letters
     has = Counter(query)
     best: dict[int, float] = {}
     # A short query is compared with whole names only: word by word it would match too much.
@@ -401,22 +771,42 @@ def _similar_entries(query: str, index: _Index) -> dict[int, float]:
             bucket = by_length.get(length)
             if bucket is None:
                 continue
-            # A cheaper bound first, in C for the whole bucket: letters of a text that the
-            # query lacks can never match, so they cap the ratio. Deleting the query's
-            # letters leaves each text's lacking ones.
-            bound = SIMILAR * (length + size)
-            lacking = bucket.joined.translate(lacks).split("\n")
-            for text, rest, numbers, letters in zip(
-                bucket.texts, lacking, bucket.numbers, bucket.letters, strict=True
-            ):
-                if 2 * (length - len(rest)) < bound:
-                    continue
-                # difflib's quick_ratio bound, from letter counts made once per text.
-                if 2 * sum(min(n, has[letter]) for letter, n in letters) < bound:
-                    continue
-                matcher.set_seq1(text)
+            # difflib's ratio is 2 × matches / (length + size), and the matches are at most
+            # the characters the two share: texts sharing too few are never compared.
+            near = _shared_letters(bucket, has).translate(
+                _AT_LEAST[math.ceil(SIMILAR * (length + size) / 2)]
+            )
+            line = near.find(1)
+            while line != -1:
+                matcher.set_seq1(bucket.texts[line])
                 ratio = matcher.ratio()
                 if ratio >= SIMILAR:
-                    for number in numbers:
+                    for number in bucket.numbers[line]:
                         best[number] = max(best.get(number, 0.0), ratio)
+                line = near.find(1, line + 1)
     return best
+
+
+# Byte tables for bytes.translate: each count capped at k, and 1 for counts of at least k.
+_AT_MOST = [bytes(min(value, k) for value in range(256)) for k in range(256)]
+_AT_LEAST = [bytes(int(value >= k) for value in range(256)) for k in range(256)]
+
+
+def _shared_letters(bucket: _Bucket, has: Counter[str]) -> bytes:
+    """Per text of the bucket, one byte: how many characters it shares with the query,
+    counted with repeats (the sum over characters of the lesser count). Each character's
+    counts are capped at the query's in one translate, and the columns summed as one large
+    integer each: a text is at most 166 characters long here (the longest a 100-character
+    query is compared with), so no byte's sum carries into the next."""
+    total = 0
+    for letter, count in has.items():
+        found = bucket.letters.get(letter)
+        if found is not None:
+            column, whole, most, once = found
+            if most <= count:  # (no text has it more often than the query: nothing to cap)
+                total += whole
+            elif count == 1:
+                total += once
+            else:
+                total += int.from_bytes(column.translate(_AT_MOST[min(count, 255)]), "little")
+    return total.to_bytes(len(bucket.texts), "little")

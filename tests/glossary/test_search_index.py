@@ -1,0 +1,149 @@
+"""The in-memory search index against a plain reading of its scoring rules.
+
+The index finds and ranks terms through postings, trigrams, byte columns and shortcuts that
+skip what cannot make the page. Here every answer is checked against a scorer that simply
+reads every term: the same ranking, for made-up glossaries with clashing names, typos,
+punctuation, short words and words spread across many terms, with the shortcuts' thresholds
+turned down so that each way through them is taken.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+
+import pytest
+from django.utils.text import slugify
+
+from glossary import search
+
+WORD = re.compile(r"[\w.+-]+")
+SYLLABLES = ["ka", "to", "ri", "men", "par", "am", "et", "er", "qu", "an", "ti", "sa", "ion"]
+PUNCTUATION = ["", "", "", ".", ",", "-", "+", "?", "#"]
+
+
+def reference(query: str, rows: list[tuple], limit: int) -> list[tuple[float, int, str]]:
+    """The scoring rules of glossary/search.py, applied to every term one by one."""
+    entries = sorted(rows, key=lambda row: row[1].lower())
+    q = query.lower()
+    words = [w for w in WORD.findall(q) if len(w) > 1] or [q]
+    ranked = []
+    for number, (_, name, slug, _, search_names, search_document) in enumerate(entries):
+        names = [" ".join(n.split()).lower() for n in search_names.split("|")]
+        name_words = {w for n in names for w in n.split()} - set(names)
+        document = search_document.lower()
+        if q in names or slugify(query) == slug:
+            if name.lower() == q:
+                ranked.append((1000.0, number, "name"))
+            else:
+                ranked.append((900.0, number, "alias"))
+            continue
+        score, reason = 0.0, "text"
+        texts = names + (sorted(name_words) if len(q) >= 4 else [])
+        ratio = max(difflib.SequenceMatcher(None, text, q).ratio() for text in texts)
+        if any(q in n for n in names):
+            score = 500.0 if any(n.startswith(q) for n in names) else 400.0
+            reason = "name-prefix"
+        elif ratio >= search.SIMILAR:
+            score, reason = 200.0 + 100 * ratio, "similar"
+        matched = sum(word in document for word in words)
+        if matched == len(words):
+            score += 50 + min(document.count(words[0]), 20)
+        elif score == 0 and matched:
+            score = 10.0 * matched / len(words)
+        if score > 0:
+            ranked.append((score, number, reason))
+    ranked.sort(key=lambda hit: (-hit[0], hit[1]))
+    return ranked[:limit]
+
+
+def made_up_word(rng: random.Random) -> str:
+    return "".join(rng.choices(SYLLABLES, k=rng.randint(1, 4)))
+
+
+def glossary(rng: random.Random, size: int) -> list[tuple]:
+    common = [made_up_word(rng) for _ in range(40)]
+    rows, seen = [], set()
+    while len(rows) < size:
+        name = " ".join(rng.choice(common) for _ in range(rng.randint(1, 3)))
+        if rng.random() < 0.2:
+            name = name.capitalize() + f" {rng.randint(1, 99)}"
+        if name.lower() in seen:
+            continue
+        seen.add(name.lower())
+        aliases = [f"{name} alias"] if rng.random() < 0.3 else []
+        if rng.random() < 0.3:
+            aliases.append("".join(word[0] for word in name.split()).upper() + "X")
+        words = []
+        for _ in range(rng.randint(5, 60)):
+            word = rng.choice(common) if rng.random() < 0.7 else made_up_word(rng)
+            if rng.random() < 0.1:
+                word = word.upper()
+            if rng.random() < 0.05:
+                word = f"{word}-{rng.choice(common)}"
+            words.append(word + rng.choice(PUNCTUATION))
+        if rng.random() < 0.1:
+            words.append(rng.choice(["c++", "e.g.", "fp16", "é", "8b", "a b", "-x-", "..."]))
+        if rng.random() < 0.2:  # a word said often enough that its count is capped at 20
+            words += [rng.choice(common) + rng.choice(PUNCTUATION)] * rng.randint(15, 30)
+        search_names = " | ".join([name, *aliases])
+        document = " ".join([search_names, *words])
+        rows.append((len(rows) + 1, name, slugify(name), "", search_names, document))
+    return rows
+
+
+def queries(rng: random.Random, rows: list[tuple]) -> list[str]:
+    found = ["a", "an", "ka ka", "x y", "c#", "c++", "e.g.", "?", "-x-", "ion.", ".ion", "é"]
+    for _, name, _, _, names, document in rng.sample(rows, min(12, len(rows))):
+        words = document.split()
+        found += [name, name.lower()[:3], names.split(" | ")[-1], name[1:-1]]
+        for _ in range(4):
+            word = rng.choice(words)
+            found.append(word)
+            found.append(word[: rng.randint(1, max(1, len(word)))])
+            if len(word) > 3:  # a typo: one letter dropped, or two swapped
+                at = rng.randrange(len(word) - 1)
+                found.append(word[:at] + word[at + 1 :])
+                found.append(word[:at] + word[at + 1] + word[at] + word[at + 2 :])
+            start = rng.randrange(len(words))
+            found.append(" ".join(words[start : start + rng.randint(2, 3)]))
+    return [q for q in dict.fromkeys(search.normalise_query(q) for q in found) if q]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_index_ranks_as_reading_every_term_does(seed, monkeypatch):
+    rng = random.Random(seed)
+    if seed % 3 == 1:
+        # Small thresholds: the dense ways through (reading the texts, looking at the rest of
+        # the names one by one, counting from the texts) are taken as well.
+        monkeypatch.setattr(search, "VOCABULARY_WORDS", 3)
+        monkeypatch.setattr(search, "CHEAP_POSTINGS", 10)
+        monkeypatch.setattr(search, "NAME_FINDS", 2)
+    rows = glossary(rng, rng.choice([5, 40, 300]))
+    index = search._make_index(list(rows))
+    checked = 0
+    for query in queries(rng, rows):
+        every = reference(query, rows, 61)
+        for limit in (1, 8, 21, 61):
+            expected = every[:limit]
+            found = search._python_hits(query, index, limit)
+            assert [(round(s, 9), n, r) for s, n, r in found] == [
+                (round(s, 9), n, r) for s, n, r in expected
+            ], (query, limit)
+            checked += bool(expected)
+    assert checked > 50  # (most queries find something: the comparison is not empty)
+
+
+def test_entries_are_in_alphabetical_order_so_ties_go_to_the_first_name():
+    rows = [
+        (1, "beta", "beta", "", "beta", "beta shared"),
+        (2, "Alpha", "alpha", "", "Alpha", "Alpha shared"),
+        (3, "gamma", "gamma", "", "gamma", "gamma shared"),
+    ]
+    index = search._make_index(list(rows))
+    assert [index.rows[n][1] for _, n, _ in search._python_hits("shared", index, 3)] == [
+        "Alpha",
+        "beta",
+        "gamma",
+    ]
