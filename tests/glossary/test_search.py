@@ -239,3 +239,85 @@ if "sql" in ENGINES:
         assert len(rows) == 1  # one statement, whatever the query
         generic, custom = rows[0]
         assert custom == 0 and generic >= 6
+
+
+def test_a_misspelt_result_is_marked_as_the_closest_match(client, glossary):
+    html = client.get("/search/", {"q": "paramters"}).content.decode()
+    assert re.search(
+        r'class="result-name">Parameters</a>\s*<span class="result-note">\(closest match\)</span>',
+        html,
+    )
+    exact = client.get("/search/", {"q": "parameters"}).content.decode()
+    assert "closest match" not in exact
+
+
+def test_names_and_definitions_in_results_are_escaped(client, engine):
+    make_term(
+        name='Bits <b>& "bytes"</b>',
+        slug="bits-and-bytes",
+        short_definition="Fewer <i>bits</i> & 'smaller' files.",
+    )
+    html = client.get("/search/", {"q": "bits"}).content.decode()
+    assert "Bits &lt;b&gt;&amp; &quot;bytes&quot;&lt;/b&gt;</a>" in html
+    assert "<p>Fewer &lt;i&gt;bits&lt;/i&gt; &amp; &#x27;smaller&#x27; files.</p>" in html
+    assert "<b>&" not in html and "<i>bits" not in html
+    assert 'href="/glossary/bits-and-bytes/"' in html
+
+
+def test_the_results_page_says_how_the_search_ran(client, glossary, engine):
+    response = client.get("/search/", {"q": "parameters"})
+    engine_name = "memory" if engine == "in-memory" else "sql"
+    assert re.fullmatch(
+        rf'search;desc="{engine_name}";dur=\d+\.\d\d', response["Server-Timing"]
+    )
+    assert "Server-Timing" not in client.get("/search/").headers  # (no search, nothing to say)
+
+
+if "sql" in ENGINES:
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_large_glossary_is_indexed_by_a_thread_while_sql_answers(settings, monkeypatch):
+        """Above BUILD_INLINE_TERMS no reader waits for the copy to be made: SQL answers
+        until the thread has made it, and from then on it answers from memory."""
+        from glossary import search
+
+        monkeypatch.setattr(search, "BUILD_INLINE_TERMS", 1)
+        settings.SEARCH_MEMORY_TERMS = 100
+        make_term(name="Parameters", slug="parameters", body="Weights and biases.")
+        make_term(name="Weights", slug="weights", body="Parameters of a layer.")
+        first = [hit.term.slug for hit in search_terms("parameters")]
+        assert search.last_engine.get() == "sql"
+        thread = search._building["thread"]
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+        again = [hit.term.slug for hit in search_terms("parameters")]
+        assert search.last_engine.get() == "memory"
+        assert first == again == ["parameters", "weights"]
+
+        # An edit retires the copy: SQL answers (with the edit) while the next is made.
+        make_term(name="Parameter count", slug="parameter-count", body="How many.")
+        assert [hit.term.slug for hit in search_terms("parameter count")][0] == "parameter-count"
+        assert search.last_engine.get() == "sql"
+        search._building["thread"].join(timeout=30)
+        assert [hit.term.slug for hit in search_terms("parameter count")][0] == "parameter-count"
+        assert search.last_engine.get() == "memory"
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_copy_that_cannot_be_made_leaves_search_to_sql(settings, monkeypatch, caplog):
+        from glossary import search
+
+        def fail() -> None:
+            raise MemoryError("no room")
+
+        monkeypatch.setattr(search, "BUILD_INLINE_TERMS", 1)
+        monkeypatch.setattr(search, "_build", fail)
+        settings.SEARCH_MEMORY_TERMS = 100
+        make_term(name="Parameters", slug="parameters", body="Weights and biases.")
+        make_term(name="Weights", slug="weights", body="Parameters of a layer.")
+        assert search_terms("weights")[0].term.slug == "weights"
+        search._building["thread"].join(timeout=30)
+        assert "Could not make the in-memory search index" in caplog.text
+        for _ in range(3):  # SQL answers, and no other attempt is made for this version
+            assert search_terms("weights")[0].term.slug == "weights"
+            assert search.last_engine.get() == "sql"
+            assert "pid" not in search._building
