@@ -88,9 +88,18 @@ def search_terms(raw_query: str, *, limit: int = 20) -> list[SearchHit]:
     if not query:
         return []
     index = _load()
-    last_engine.set("memory" if index is not None else "sql")
     if index is not None:
-        return _memory_hits(query, index, limit)
+        # On PostgreSQL a query so broad that answering it exactly means reading thousands of
+        # texts ("al" at 10,000 terms: 50 ms) goes to SQL, whose caps bound its cost.
+        budget = _Budget(TEXT_READS if connection.vendor == "postgresql" else None)
+        try:
+            hits = _memory_hits(query, index, limit, budget)
+        except _TooBroad:
+            pass
+        else:
+            last_engine.set("memory")
+            return hits
+    last_engine.set("sql")
     ranked = _postgres_hits(query, limit)
     hits: dict[int, SearchHit] = {}
     for hit in ranked:
@@ -464,12 +473,40 @@ def _buckets(by_length: dict[int, dict[str, list[int]]]) -> dict[int, _Bucket]:
     return buckets
 
 
-def _memory_hits(query: str, index: _Index, limit: int) -> list[SearchHit]:
+def _memory_hits(query: str, index: _Index, limit: int, budget: _Budget) -> list[SearchHit]:
     rows = index.rows
     return [
         SearchHit(FoundTerm(*rows[number]), score, reason)
-        for score, number, reason in _python_hits(query, index, limit)
+        for score, number, reason in _python_hits(query, index, limit, budget)
     ]
+
+
+# The work a search may do in memory before it is handed to SQL, on PostgreSQL, counted in
+# texts read in full (to find a word no lookup narrows down, or to count one: about 4 us
+# each at 10,000 terms, so about 4 ms in all). A difflib comparison costs about as much as 8
+# texts, and 100 entries of postings as one.
+TEXT_READS = 1000
+
+
+class _TooBroad(Exception):
+    """Answering this query exactly would do more work than its budget allows."""
+
+
+class _Budget:
+    def __init__(self, texts: int | None) -> None:
+        self.left = texts  # None: no limit (SQLite has no other engine)
+
+    def read(self, texts: int) -> None:
+        if self.left is not None:
+            self.left -= texts
+            if self.left < 0:
+                raise _TooBroad
+
+    def compare(self) -> None:
+        self.read(8)
+
+    def look_up(self, postings: int) -> None:
+        self.read(postings // 100)
 
 
 # How a term scores, in memory (the SQL engine scores the same way, see _POSTGRES_SEARCH):
@@ -479,17 +516,21 @@ def _memory_hits(query: str, index: _Index, limit: int) -> list[SearchHit]:
 # - plus, when its text has every word of the query, 50 + how often the first word occurs
 #   (at most 20); or, with no name matching, 10 × the share of the query's words it has.
 # Ties go to the name first in alphabetical order (the entry number).
-def _python_hits(query: str, index: _Index, limit: int) -> list[tuple[float, int, str]]:
-    """The `limit` best entries, best first, as (score, entry, reason)."""
+def _python_hits(
+    query: str, index: _Index, limit: int, budget: _Budget | None = None
+) -> list[tuple[float, int, str]]:
+    """The `limit` best entries, best first, as (score, entry, reason). Raises _TooBroad when
+    that would read more texts than the budget allows."""
+    budget = budget or _Budget(None)
     q = query.lower()
     words = [w for w in _WORD.findall(q) if len(w) > 1] or [q]
     # Entries whose text has every word of the query, and (several words) how many of the
     # others have each share of them.
-    have = [set(_documents_with(word, index)) for word in words]
+    have = [set(_documents_with(word, index, budget)) for word in words]
     full = set.intersection(*have)
     part = set(_entries_with(q, index))
     prefix = {number for number in part if "\n" + q in index.name_parts[number]}
-    similar = _similar_entries(q, index)
+    similar = _similar_entries(q, index, budget)
     exact = set(index.exact.get(q, ()))
     if slugify(query) in index.slugs:
         exact.add(index.slugs[slugify(query)])
@@ -505,9 +546,12 @@ def _python_hits(query: str, index: _Index, limit: int) -> list[tuple[float, int
         (part - prefix - exact, 400.0, "name-prefix"),
     ):
         groups += _split(numbers, full, base, reason)
+    alike: dict[float, set[int]] = {}  # entries by how near their name is
     for number, ratio in similar.items():
         if number not in exact and number not in part:
-            groups += _split({number}, full, 200.0 + 100 * ratio, "similar")
+            alike.setdefault(ratio, set()).add(number)
+    for ratio, numbers in alike.items():
+        groups += _split(numbers, full, 200.0 + 100 * ratio, "similar")
     named = exact | part | similar.keys()
     groups.append(("text", 0.0, "text", full - named))
     if len(words) > 1:
@@ -517,7 +561,7 @@ def _python_hits(query: str, index: _Index, limit: int) -> list[tuple[float, int
             groups.append(
                 ("fixed", 10.0 * matched / len(words), "text", _Partly(have, matched, named))
             )
-    return _best(groups, words[0], index, limit)
+    return _best(groups, words[0], index, limit, budget)
 
 
 class _Partly:
@@ -545,7 +589,11 @@ def _split(
 
 
 def _best(
-    groups: list[tuple[str, float, str, set[int] | _Partly]], word: str, index: _Index, limit: int
+    groups: list[tuple[str, float, str, set[int] | _Partly]],
+    word: str,
+    index: _Index,
+    limit: int,
+    budget: _Budget,
 ) -> list[tuple[float, int, str]]:
     """The best `limit` of the groups' entries, looking at the text of as few as it can: a
     text group's entries score between base + 51 and base + 70, so a group (or the rest of
@@ -576,6 +624,7 @@ def _best(
             for number in sorted(group):
                 if beaten(best, number):
                     break
+                budget.read(1)
                 found.append((-(base + 50 + min(counts.one(number), 20)), number, reason))
                 if len(found) >= limit:
                     ranked = sorted(ranked + found)[:limit]
@@ -631,6 +680,13 @@ class _Counts:
         if len(postings) == 1 and postings[0][0] == 1:
             _, entries, counts = postings[0]
             return map(counts.__getitem__, map(bisect.bisect_left, repeat(entries), numbers))
+        if sum(len(entries) for _, entries, _ in postings) < len(numbers) * len(postings):
+            # Fewer postings than look-ups: add them all up, by entry.
+            dense = [0] * len(self.index.rows)
+            for times, entries, counts in postings:
+                for number, count in zip(entries, counts, strict=True):
+                    dense[number] += count * times
+            return map(dense.__getitem__, numbers)
         total = [0] * len(numbers)
         for times, entries, counts in postings:
             if len(entries) > 4 * len(numbers):  # a binary search each
@@ -696,7 +752,7 @@ def _rarest(text: str, grams: dict[str, array[int]]) -> array[int]:
     return min((grams.get(gram, _NONE) for gram in _grams(text)), key=len)
 
 
-def _documents_with(word: str, index: _Index) -> Iterable[int]:
+def _documents_with(word: str, index: _Index, budget: _Budget) -> Iterable[int]:
     """Entries whose text has `word`. A word that starts and ends with a letter or digit is
     looked up in the vocabulary of cores. Otherwise each run of word characters in it is part
     of a word of the text (the whole of one, or the end of one at the start of `word`, or the
@@ -708,8 +764,10 @@ def _documents_with(word: str, index: _Index) -> Iterable[int]:
         if texts is not None:
             numbers: set[int] = set()
             for text in texts:
+                budget.look_up(len(index.postings[text][0]))
                 numbers.update(index.postings[text][0])
             return numbers
+        budget.read(len(index.documents))
         return [n for n, document in enumerate(index.documents) if word in document]
     fewest: set[int] | None = None
     for run in _WORD.finditer(word):
@@ -723,11 +781,13 @@ def _documents_with(word: str, index: _Index) -> Iterable[int]:
             continue
         candidates: set[int] = set()
         for text in texts:
+            budget.look_up(len(index.postings[text][0]))
             candidates.update(index.postings[text][0])
         if fewest is None or len(candidates) < len(fewest):
             fewest = candidates
     documents = index.documents
     numbers_to_read = range(len(documents)) if fewest is None else sorted(fewest)
+    budget.read(len(numbers_to_read))
     return [n for n in numbers_to_read if word in documents[n]]
 
 
@@ -753,7 +813,7 @@ def _entries_with(text: str, index: _Index) -> list[int]:
     return numbers
 
 
-def _similar_entries(query: str, index: _Index) -> dict[int, float]:
+def _similar_entries(query: str, index: _Index, budget: _Budget) -> dict[int, float]:
     """Entries with a name (or, for queries of four letters or more, a word of a name) that a
     misspelt query comes near, so "paramters" finds "parameters": entry number → likeness.
     Lengths outside the window cannot reach SIMILAR (difflib's real_quick_ratio bound)."""
@@ -778,6 +838,7 @@ def _similar_entries(query: str, index: _Index) -> dict[int, float]:
             )
             line = near.find(1)
             while line != -1:
+                budget.compare()
                 matcher.set_seq1(bucket.texts[line])
                 ratio = matcher.ratio()
                 if ratio >= SIMILAR:

@@ -267,9 +267,7 @@ def test_names_and_definitions_in_results_are_escaped(client, engine):
 def test_the_results_page_says_how_the_search_ran(client, glossary, engine):
     response = client.get("/search/", {"q": "parameters"})
     engine_name = "memory" if engine == "in-memory" else "sql"
-    assert re.fullmatch(
-        rf'search;desc="{engine_name}";dur=\d+\.\d\d', response["Server-Timing"]
-    )
+    assert re.fullmatch(rf'search;desc="{engine_name}";dur=\d+\.\d\d', response["Server-Timing"])
     assert "Server-Timing" not in client.get("/search/").headers  # (no search, nothing to say)
 
 
@@ -321,3 +319,25 @@ if "sql" in ENGINES:
             assert search_terms("weights")[0].term.slug == "weights"
             assert search.last_engine.get() == "sql"
             assert "pid" not in search._building
+
+    def test_a_query_too_broad_to_answer_exactly_in_memory_goes_to_sql(settings, monkeypatch):
+        """On PostgreSQL the in-memory engine has a budget of work; a query that would read
+        more texts than it allows (a word in most of a large glossary's texts) is answered
+        by SQL instead."""
+        from glossary import search
+
+        settings.SEARCH_MEMORY_TERMS = 2000
+        for number in range(6):
+            make_term(name=f"Layer {number}", slug=f"layer-{number}", body="Weights and biases.")
+        assert search_terms("layer 3")[0].term.slug == "layer-3"
+        assert search.last_engine.get() == "memory"
+        # Every text is read when a word is in more distinct words than VOCABULARY_WORDS.
+        monkeypatch.setattr(search, "VOCABULARY_WORDS", 0)
+        monkeypatch.setattr(search, "TEXT_READS", 3)
+        found = search_terms("biases")
+        assert search.last_engine.get() == "sql"
+        assert len(found) == 6 and all(hit.reason == "text" for hit in found)
+        monkeypatch.setattr(search, "TEXT_READS", 12)  # six to find it, six to count it
+        in_memory = search_terms("biases")
+        assert search.last_engine.get() == "memory"
+        assert {hit.term.slug for hit in in_memory} == {hit.term.slug for hit in found}
