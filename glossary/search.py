@@ -527,7 +527,7 @@ def _python_hits(
     # Entries whose text has every word of the query, and (several words) how many of the
     # others have each share of them.
     have = [set(_documents_with(word, index, budget)) for word in words]
-    full = set.intersection(*have)
+    full = have[0] if len(have) == 1 else set.intersection(*have)
     part = set(_entries_with(q, index))
     prefix = {number for number in part if "\n" + q in index.name_parts[number]}
     similar = _similar_entries(q, index, budget)
@@ -613,12 +613,12 @@ def _best(
         if len(ranked) >= limit and ranked[-1][0] < -best:
             continue  # (every entry of the group would rank below the page's last)
         group = entries.numbers if isinstance(entries, _Partly) else entries
-        if not group or beaten(best, min(group)):
+        if not group or (len(ranked) >= limit and beaten(best, min(group))):
             continue
         if kind == "fixed":
             found = [(-base, number, reason) for number in heapq.nsmallest(limit, group)]
         elif counts.cheap:
-            found = counts.best(sorted(group), base, reason, limit)
+            found = counts.best(group, base, reason, limit)
         else:
             found = []
             for number in sorted(group):
@@ -645,24 +645,25 @@ class _Counts:
         )
 
     def best(
-        self, numbers: list[int], base: float, reason: str, limit: int
+        self, group: set[int], base: float, reason: str, limit: int
     ) -> list[tuple[float, int, str]]:
-        """The best `limit` of `numbers` (entries whose text has the word, in entry order),
-        as (-score, entry, reason): each count capped at 20, one byte per entry, then the
-        entries with the highest count, in entry order, until the page is full."""
+        """The best `limit` of `group` (entries whose text has the word) as (-score, entry,
+        reason): each count capped at 20, one byte per entry, then the entries with the
+        highest count, in entry order, until the page is full."""
         postings = [
             (text.count(self.word), *self.index.postings[text]) for text in self.words or ()
         ]
-        if len(postings) == 1 and postings[0][0] == 1 and len(numbers) * 4 >= len(postings[0][1]):
+        wanted: set[int] | None = None
+        if len(postings) == 1 and postings[0][0] == 1 and len(group) * 4 >= len(postings[0][1]):
             # One word of the texts holds the word, once, and most of its entries are asked
             # about: its postings' counts serve as they are.
             _, entries, counts = postings[0]
             capped = counts.translate(_AT_MOST[20])
-            wanted = None if len(numbers) == len(entries) else set(numbers)
+            wanted = None if len(group) == len(entries) else group
         else:
-            entries = numbers
+            numbers = sorted(group)
+            entries = array("i", numbers)
             capped = bytes(map(min, self._many(numbers, postings), repeat(20)))
-            wanted = None
         found: list[tuple[float, int, str]] = []
         for count in range(max(capped), 0, -1):
             at = capped.find(count)
@@ -688,6 +689,7 @@ class _Counts:
                     dense[number] += count * times
             return map(dense.__getitem__, numbers)
         total = [0] * len(numbers)
+        position = {number: at for at, number in enumerate(numbers)}
         for times, entries, counts in postings:
             if len(entries) > 4 * len(numbers):  # a binary search each
                 for at, (number, found) in enumerate(
@@ -695,10 +697,11 @@ class _Counts:
                 ):
                     if found < len(entries) and entries[found] == number:
                         total[at] += counts[found] * times
-            else:
-                looked_up = dict(zip(entries, counts, strict=True))
-                for at, number in enumerate(numbers):
-                    total[at] += looked_up.get(number, 0) * times
+            else:  # each of its entries looked up
+                for number, count in zip(entries, counts, strict=True):
+                    at = position.get(number)
+                    if at is not None:
+                        total[at] += count * times
         return total
 
     def one(self, number: int) -> int:
