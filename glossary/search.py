@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain, repeat
+from operator import add, eq, mul
 
 import psycopg
 from django.conf import settings
@@ -688,20 +689,23 @@ class _Counts:
                 for number, count in zip(entries, counts, strict=True):
                     dense[number] += count * times
             return map(dense.__getitem__, numbers)
-        total = [0] * len(numbers)
-        position = {number: at for at, number in enumerate(numbers)}
+        total: Iterable[int] = [0] * len(numbers)
+        position = dict(zip(numbers, range(len(numbers)), strict=True))
         for times, entries, counts in postings:
-            if len(entries) > 4 * len(numbers):  # a binary search each
-                for at, (number, found) in enumerate(
-                    zip(numbers, map(bisect.bisect_left, repeat(entries), numbers), strict=True)
-                ):
-                    if found < len(entries) and entries[found] == number:
-                        total[at] += counts[found] * times
+            if len(entries) > 4 * len(numbers):
+                # A binary search each, all in C: where each would be (the last place when
+                # past the end), then its count there if it is there.
+                last = len(entries) - 1
+                at = list(map(min, map(bisect.bisect_left, repeat(entries), numbers), repeat(last)))
+                there = map(eq, map(entries.__getitem__, at), numbers)
+                found = map(mul, map(counts.__getitem__, at), there)
+                total = list(map(add, total, map(mul, found, repeat(times))))
             else:  # each of its entries looked up
+                total = list(total)
                 for number, count in zip(entries, counts, strict=True):
-                    at = position.get(number)
-                    if at is not None:
-                        total[at] += count * times
+                    place = position.get(number)
+                    if place is not None:
+                        total[place] += count * times
         return total
 
     def one(self, number: int) -> int:
@@ -841,8 +845,12 @@ def _similar_entries(query: str, index: _Index, budget: _Budget) -> dict[int, fl
             )
             line = near.find(1)
             while line != -1:
+                text = bucket.texts[line]
+                if text == query:  # (its entries are exact matches, scored as such)
+                    line = near.find(1, line + 1)
+                    continue
                 budget.compare()
-                matcher.set_seq1(bucket.texts[line])
+                matcher.set_seq1(text)
                 ratio = matcher.ratio()
                 if ratio >= SIMILAR:
                     for number in bucket.numbers[line]:
