@@ -257,10 +257,10 @@ class _Index:
     # or more is in the names of the entries that have its rarest three, at most.
     name_grams: dict[str, array[int]]
     documents: list[str]  # per entry: every word a reader sees, lowercased
-    # Every distinct word of the documents, one per line, and the entries that have each with
-    # how often: a query word is found in a document exactly when it is found in one of its
-    # words (a query word is one run of word characters, and so is each of these), and how
-    # often it occurs there is the sum over those words.
+    # Every distinct word core of the documents (see _CORE), one per line, and the entries
+    # that have each with how often: a query word that starts and ends with a letter or digit
+    # is found in a document exactly when it is found in one of its cores, and how often it
+    # occurs there is the sum over those cores.
     vocabulary: str
     postings: dict[str, tuple[array[int], bytes]]  # counts capped at 255 (only 20 count)
     words: list[str]  # the same words, numbered
@@ -276,9 +276,9 @@ class _Index:
 # None in place of an index: too many terms to keep, or (PostgreSQL) a large copy still being
 # made in the background, so PostgreSQL searches meanwhile.
 _index: tuple[tuple[object, ...], _Index | None] | None = None
-# A large glossary's copy is made by a thread, so no reader waits the second or so it takes
-# (10,000 terms); PostgreSQL answers until it is ready. Up to this many terms it is made
-# in the request that needs it (about 20 ms for the shipped content).
+# A large glossary's copy is made by a thread, so no reader waits the time it takes (2.4 s
+# at 10,000 terms); PostgreSQL answers until it is ready. Up to this many terms it is made
+# in the request that needs it (about 40 ms for the shipped content).
 BUILD_INLINE_TERMS = 2000
 _building: dict[str, object] = {}  # by which process a copy is being made, and its thread
 _lock = threading.Lock()
