@@ -19,7 +19,11 @@ def _error(field: str, message: str, status: int = 400) -> JsonResponse:
 @read_only_json
 def term_list(request: HttpRequest) -> JsonResponse:
     raw_page = request.GET.get("page", "1")
-    if not raw_page.isdigit() or not 0 < int(raw_page) < 1_000_000:
+    # ASCII digits only ("²" is a digit to isdigit() but not to int()), and few enough that
+    # int() takes them (it refuses more than 4,300).
+    if not (raw_page.isascii() and raw_page.isdigit() and len(raw_page) <= 6):
+        return _error("page", "A page number is a whole number from 1.")
+    if not 0 < int(raw_page) < 1_000_000:
         return _error("page", "A page number is a whole number from 1.")
     terms = Term.objects.published().only("slug", "name", "short_definition", "updated")
     paginator = Paginator(terms, PAGE_SIZE)

@@ -18,7 +18,8 @@ MAX_UNITS = 1_000_000
 
 def _whole(args: dict[str, str], name: str, default: int) -> int:
     raw = args.get(name, str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_UNITS:
+    # ASCII digits only: "²" is a digit to isdigit() but not to int().
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 7) or not 1 <= int(raw) <= MAX_UNITS:
         raise shortcodes.ShortcodeError(f"{name} must be a whole number from 1 to {MAX_UNITS:,}")
     return int(raw)
 

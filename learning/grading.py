@@ -34,7 +34,7 @@ def grade(questions: list[Question], answers: QueryDict) -> list[GradedQuestion]
         raw = answers.get(question.field_name, "")
         chosen = None
         if raw:
-            if not raw.isdigit() or len(raw) > 18:
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:  # ("²" is no int)
                 raise GradingError(f"“{raw[:40]}” is not one of the answers to a question.")
             chosen = next((c for c in question.choices.all() if c.pk == int(raw)), None)
             if chosen is None:

@@ -28,7 +28,7 @@ def test_the_list_pages_through_published_terms(client, monkeypatch):
     assert second["next"] is None
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "99999999999"])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "99999999999", "²", "١", "9" * 5000])
 def test_a_bad_page_number_is_a_400_naming_the_field(client, page):
     response = client.get("/api/v1/terms", {"page": page})
     assert response.status_code == 400

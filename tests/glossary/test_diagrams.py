@@ -34,6 +34,8 @@ def test_the_dense_layer_diagram_counts_weights_and_biases():
     [
         ('{{< diagram name="unicorn" >}}', "no diagram “unicorn”"),
         ('{{< diagram name="dense-layer" inputs="-3" >}}', "inputs must be a whole number"),
+        ('{{< diagram name="dense-layer" inputs="²" >}}', "inputs must be a whole number"),
+        ('{{< diagram name="dense-layer" inputs="' + "9" * 12 + '" >}}', "inputs must be"),
         ('{{< diagram name="memory-stack" model="nope" >}}', "model"),
     ],
 )

@@ -109,7 +109,7 @@ def test_an_unanswered_question_is_said_so(client, course):
     assert "Not answered." in html
 
 
-@pytest.mark.parametrize("value", ["abc", "99999999", "-1", "1" * 40])
+@pytest.mark.parametrize("value", ["abc", "99999999", "-1", "1" * 40, "²", "٣"])
 def test_a_forged_answer_is_a_clear_400(client, course, value):
     question = course["question"]
     response = client.post("/learn/numbers/lesson-2/", {question.field_name: value})
