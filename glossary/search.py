@@ -533,8 +533,8 @@ def _python_hits(
     prefix = {number for number in part if "\n" + q in index.name_parts[number]}
     similar = _similar_entries(q, index, budget)
     exact = set(index.exact.get(q, ()))
-    if slugify(query) in index.slugs:
-        exact.add(index.slugs[slugify(query)])
+    if (slug := slugify(query)) in index.slugs:
+        exact.add(index.slugs[slug])
     # Groups of entries that score alike, each in entry order: ("fixed", score, …) scores
     # that; ("text", base, …) scores base + 50 + its count, which only a look at the text tells.
     groups: list[tuple[str, float, str, set[int] | _Partly]] = []
@@ -614,6 +614,7 @@ def _best(
         if len(ranked) >= limit and ranked[-1][0] < -best:
             continue  # (every entry of the group would rank below the page's last)
         group = entries.numbers if isinstance(entries, _Partly) else entries
+        # (beaten() would say no while the page has room: min() is only worked out when not)
         if not group or (len(ranked) >= limit and beaten(best, min(group))):
             continue
         if kind == "fixed":
@@ -769,11 +770,7 @@ def _documents_with(word: str, index: _Index, budget: _Budget) -> Iterable[int]:
     if _CORE.fullmatch(word):
         texts = _vocabulary_with(word, index)
         if texts is not None:
-            numbers: set[int] = set()
-            for text in texts:
-                budget.look_up(len(index.postings[text][0]))
-                numbers.update(index.postings[text][0])
-            return numbers
+            return _posted(texts, index, budget)
         budget.read(len(index.documents))
         return [n for n, document in enumerate(index.documents) if word in document]
     fewest: set[int] | None = None
@@ -786,16 +783,23 @@ def _documents_with(word: str, index: _Index, budget: _Budget) -> Iterable[int]:
         texts = _vocabulary_with(before + core + after, index)
         if texts is None:
             continue
-        candidates: set[int] = set()
-        for text in texts:
-            budget.look_up(len(index.postings[text][0]))
-            candidates.update(index.postings[text][0])
+        candidates = _posted(texts, index, budget)
         if fewest is None or len(candidates) < len(fewest):
             fewest = candidates
     documents = index.documents
     numbers_to_read = range(len(documents)) if fewest is None else sorted(fewest)
     budget.read(len(numbers_to_read))
     return [n for n in numbers_to_read if word in documents[n]]
+
+
+def _posted(texts: list[str], index: _Index, budget: _Budget) -> set[int]:
+    """The entries in the postings of these words of the texts."""
+    numbers: set[int] = set()
+    for text in texts:
+        entries = index.postings[text][0]
+        budget.look_up(len(entries))
+        numbers.update(entries)
+    return numbers
 
 
 def _entries_with(text: str, index: _Index) -> list[int]:
