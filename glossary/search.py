@@ -28,10 +28,10 @@ import re
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain, repeat
-from operator import add, eq, mul
+from itertools import chain, compress, repeat
+from operator import add, and_, eq, mul
 
 import psycopg
 from django.conf import settings
@@ -263,6 +263,11 @@ class _Index:
     # occurs there is the sum over those cores.
     vocabulary: str
     postings: dict[str, tuple[array[int], bytes]]  # counts capped at 255 (only 20 count)
+    # The same counts, one byte per entry, for the words in many texts (see DENSE_SHARE):
+    # whether, and how often, an entry has such a word is then one look-up, made in C for a
+    # whole list of entries, instead of a search of its postings.
+    dense: dict[str, bytes]
+    bits: dict[str, int]  # the same words' entries, as one bit per entry (bit n: entry n)
     words: list[str]  # the same words, numbered
     word_grams: dict[str, array[int]]  # every three letters found in a word → its numbers
     names_by_length: dict[int, _Bucket]
@@ -426,6 +431,18 @@ def _make_index(rows: list[tuple[int, str, str, str, str, str]]) -> _Index:
                 posting = postings[word] = (array("i"), array("B"))
             posting[0].append(number)
             posting[1].append(min(count, 255))
+    dense: dict[str, bytes] = {}
+    bits: dict[str, int] = {}
+    common = max(DENSE_POSTINGS, len(rows) // DENSE_SHARE)
+    for word, (entries, counts) in postings.items():
+        if len(entries) >= common:
+            column = bytearray(len(rows))
+            packed = bytearray(len(rows) // 8 + 1)
+            for number, count in zip(entries, counts, strict=True):
+                column[number] = count
+                packed[number >> 3] |= 1 << (number & 7)
+            dense[word] = bytes(column)
+            bits[word] = int.from_bytes(packed, "little")
     word_grams: dict[str, array[int]] = {}
     for number, word in enumerate(postings):
         for gram in _grams(word):
@@ -441,6 +458,8 @@ def _make_index(rows: list[tuple[int, str, str, str, str, str]]) -> _Index:
         documents,
         "\n" + "\n".join(postings) + "\n",
         {word: (entries, counts.tobytes()) for word, (entries, counts) in postings.items()},
+        dense,
+        bits,
         list(postings),
         word_grams,
         _buckets(names_by_length),
@@ -527,8 +546,8 @@ def _python_hits(
     words = [w for w in _WORD.findall(q) if len(w) > 1] or [q]
     # Entries whose text has every word of the query, and (several words) how many of the
     # others have each share of them.
-    have = [set(_documents_with(word, index, budget)) for word in words]
-    full = have[0] if len(have) == 1 else set.intersection(*have)
+    have = [_documents_with(word, index, budget) for word in words]
+    full = _all_of(have)
     part = set(_entries_with(q, index))
     prefix = {number for number in part if "\n" + q in index.name_parts[number]}
     similar = _similar_entries(q, index, budget)
@@ -537,7 +556,7 @@ def _python_hits(
         exact.add(index.slugs[slug])
     # Groups of entries that score alike, each in entry order: ("fixed", score, …) scores
     # that; ("text", base, …) scores base + 50 + its count, which only a look at the text tells.
-    groups: list[tuple[str, float, str, set[int] | _Partly]] = []
+    groups: list[tuple[str, float, str, set[int] | _Unnamed | _Partly]] = []
     for number in exact:
         is_name = index.rows[number][1].lower() == q
         score, reason = (1000.0, "name") if is_name else (900.0, "alias")
@@ -554,7 +573,7 @@ def _python_hits(
     for ratio, numbers in alike.items():
         groups += _split(numbers, full, 200.0 + 100 * ratio, "similar")
     named = exact | part | similar.keys()
-    groups.append(("text", 0.0, "text", full - named))
+    groups.append(("text", 0.0, "text", _but(full, named)))
     if len(words) > 1:
         # Entries with some of the words score under 10, below any with them all: how many
         # have how many is only worked out when the page still has room for them.
@@ -569,28 +588,59 @@ class _Partly:
     """The entries whose text has `matched` of the query's words (and no name matching),
     worked out when first asked for."""
 
-    def __init__(self, have: list[set[int]], matched: int, named: set[int]) -> None:
+    def __init__(self, have: list[set[int] | _Posted], matched: int, named: set[int]) -> None:
         self.have, self.matched, self.named = have, matched, named
 
     @functools.cached_property
     def numbers(self) -> set[int]:
-        if len(self.have) == 2:
-            return (self.have[0] ^ self.have[1]) - self.named
+        have = [_numbers(found) for found in self.have]
+        if len(have) == 2:
+            return (have[0] ^ have[1]) - self.named
         return {
             number
-            for number, times in Counter(chain.from_iterable(self.have)).items()
+            for number, times in Counter(chain.from_iterable(have)).items()
             if times == self.matched and number not in self.named
         }
 
 
 def _split(
-    numbers: set[int], full: set[int], base: float, reason: str
+    numbers: set[int], full: set[int] | _Posted, base: float, reason: str
 ) -> list[tuple[str, float, str, set[int]]]:
-    return [("text", base, reason, numbers & full), ("fixed", base, reason, numbers - full)]
+    found = {number for number in numbers if number in full}
+    return [("text", base, reason, found), ("fixed", base, reason, numbers - found)]
+
+
+def _but(full: set[int] | _Posted, named: set[int]) -> set[int] | _Unnamed:
+    """The entries whose text has every word of the query, but the named ones."""
+    if isinstance(full, _Posted) and len(full.lists) == 1 and "numbers" not in full.__dict__:
+        return _Unnamed(full.lists[0], {number for number in named if number in full})
+    return _numbers(full) - named
+
+
+class _Unnamed:
+    """One word's postings but a few entries: what a set of them would answer, without
+    making one (a thousand entries cost about 25 us, and a page asks after twenty)."""
+
+    def __init__(self, entries: array[int], named: set[int]) -> None:
+        self.entries, self.named = entries, named
+
+    def __len__(self) -> int:
+        return len(self.entries) - len(self.named)
+
+    def __iter__(self) -> Iterator[int]:  # (in entry order)
+        return (number for number in self.entries if number not in self.named)
+
+    def __contains__(self, number: object) -> bool:
+        return number not in self.named and _posts(self.entries, number)
+
+
+def _posts(entries: array[int], number: object) -> bool:
+    at = bisect.bisect_left(entries, number)
+    return at < len(entries) and entries[at] == number
 
 
 def _best(
-    groups: list[tuple[str, float, str, set[int] | _Partly]],
+    groups: list[tuple[str, float, str, set[int] | _Unnamed | _Partly]],
     word: str,
     index: _Index,
     limit: int,
@@ -615,7 +665,7 @@ def _best(
             continue  # (every entry of the group would rank below the page's last)
         group = entries.numbers if isinstance(entries, _Partly) else entries
         # (beaten() would say no while the page has room: min() is only worked out when not)
-        if not group or (len(ranked) >= limit and beaten(best, min(group))):
+        if not group or (len(ranked) >= limit and beaten(best, _first(group))):
             continue
         if kind == "fixed":
             found = [(-base, number, reason) for number in heapq.nsmallest(limit, group)]
@@ -635,6 +685,10 @@ def _best(
     return [(-score, number, reason) for score, number, reason in ranked]
 
 
+def _first(group: set[int] | _Unnamed) -> int:
+    return next(iter(group)) if isinstance(group, _Unnamed) else min(group)
+
+
 class _Counts:
     """How often a query word occurs in an entry's text (str.count: not overlapping). From
     the postings when the word is in few distinct words of the texts; else from the text."""
@@ -647,19 +701,21 @@ class _Counts:
         )
 
     def best(
-        self, group: set[int], base: float, reason: str, limit: int
+        self, group: set[int] | _Unnamed, base: float, reason: str, limit: int
     ) -> list[tuple[float, int, str]]:
         """The best `limit` of `group` (entries whose text has the word) as (-score, entry,
         reason): each count capped at 20, one byte per entry, then the entries with the
         highest count, in entry order, until the page is full."""
+        index = self.index
         postings = [
-            (text.count(self.word), *self.index.postings[text]) for text in self.words or ()
+            (text.count(self.word), *index.postings[text], index.dense.get(text))
+            for text in self.words or ()
         ]
-        wanted: set[int] | None = None
+        wanted: set[int] | _Unnamed | None = None
         if len(postings) == 1 and postings[0][0] == 1 and len(group) * 4 >= len(postings[0][1]):
             # One word of the texts holds the word, once, and most of its entries are asked
             # about: its postings' counts serve as they are.
-            _, entries, counts = postings[0]
+            _, entries, counts, _ = postings[0]
             capped = counts.translate(_AT_MOST[20])
             wanted = None if len(group) == len(entries) else group
         else:
@@ -667,7 +723,9 @@ class _Counts:
             entries = array("i", numbers)
             capped = bytes(map(min, self._many(numbers, postings), repeat(20)))
         found: list[tuple[float, int, str]] = []
-        for count in range(max(capped), 0, -1):
+        # (the highest count: a scan in C for each, where max() would make an int of each byte)
+        highest = next((count for count in range(20, 0, -1) if count in capped), 0)
+        for count in range(highest, 0, -1):
             at = capped.find(count)
             while at != -1:
                 if wanted is None or entries[at] in wanted:
@@ -678,22 +736,29 @@ class _Counts:
         return found
 
     def _many(
-        self, numbers: list[int], postings: list[tuple[int, array[int], bytes]]
+        self, numbers: list[int], postings: list[tuple[int, array[int], bytes, bytes | None]]
     ) -> Iterable[int]:
         if len(postings) == 1 and postings[0][0] == 1:
-            _, entries, counts = postings[0]
+            _, entries, counts, column = postings[0]
+            if column is not None:
+                return map(column.__getitem__, numbers)
             return map(counts.__getitem__, map(bisect.bisect_left, repeat(entries), numbers))
-        if sum(len(entries) for _, entries, _ in postings) < len(numbers) * len(postings):
+        if sum(len(entries) for _, entries, _, _ in postings) < len(numbers) * len(postings):
             # Fewer postings than look-ups: add them all up, by entry.
             dense = [0] * len(self.index.rows)
-            for times, entries, counts in postings:
+            for times, entries, counts, _ in postings:
                 for number, count in zip(entries, counts, strict=True):
                     dense[number] += count * times
             return map(dense.__getitem__, numbers)
         total: Iterable[int] = [0] * len(numbers)
         position = dict(zip(numbers, range(len(numbers)), strict=True))
-        for times, entries, counts in postings:
-            if len(entries) > 4 * len(numbers):
+        for times, entries, counts, column in postings:
+            if column is not None:  # (a common word: its count for each, looked up in C)
+                found: Iterable[int] = map(column.__getitem__, numbers)
+                if times > 1:
+                    found = map(mul, found, repeat(times))
+                total = list(map(add, total, found))
+            elif len(entries) > 4 * len(numbers):
                 # A binary search each, all in C: where each would be (the last place when
                 # past the end), then its count there if it is there.
                 last = len(entries) - 1
@@ -719,6 +784,14 @@ VOCABULARY_WORDS = 2000
 CHEAP_POSTINGS = 20_000
 # Names found one find at a time before the rest are looked at one by one.
 NAME_FINDS = 200
+# A word of the texts found in at least one text in DENSE_SHARE (and in DENSE_POSTINGS or
+# more) also has its counts kept as one byte per entry (`_Index.dense`): about 7 MB at 10,000
+# terms, for lookups that cost the same however many texts have the word.
+DENSE_SHARE = 16
+DENSE_POSTINGS = 64
+# The entries of a query word, as bits, are put together from its common words' bits and at
+# most this many entries of its rarer words (each bit costs about a microsecond).
+BIT_ENTRIES = 32
 
 
 def _vocabulary_with(pattern: str, index: _Index) -> list[str] | None:
@@ -760,7 +833,7 @@ def _rarest(text: str, grams: dict[str, array[int]]) -> array[int]:
     return min((grams.get(gram, _NONE) for gram in _grams(text)), key=len)
 
 
-def _documents_with(word: str, index: _Index, budget: _Budget) -> Iterable[int]:
+def _documents_with(word: str, index: _Index, budget: _Budget) -> set[int] | _Posted:
     """Entries whose text has `word`. A word that starts and ends with a letter or digit is
     looked up in the vocabulary of cores. Otherwise each run of word characters in it is part
     of a word of the text (the whole of one, or the end of one at the start of `word`, or the
@@ -770,9 +843,9 @@ def _documents_with(word: str, index: _Index, budget: _Budget) -> Iterable[int]:
     if _CORE.fullmatch(word):
         texts = _vocabulary_with(word, index)
         if texts is not None:
-            return _posted(texts, index, budget)
+            return _Posted(texts, index, budget)
         budget.read(len(index.documents))
-        return [n for n, document in enumerate(index.documents) if word in document]
+        return {n for n, document in enumerate(index.documents) if word in document}
     fewest: set[int] | None = None
     for run in _WORD.finditer(word):
         core = run.group().strip(".+-")
@@ -783,23 +856,115 @@ def _documents_with(word: str, index: _Index, budget: _Budget) -> Iterable[int]:
         texts = _vocabulary_with(before + core + after, index)
         if texts is None:
             continue
-        candidates = _posted(texts, index, budget)
+        candidates = _Posted(texts, index, budget).numbers
         if fewest is None or len(candidates) < len(fewest):
             fewest = candidates
     documents = index.documents
     numbers_to_read = range(len(documents)) if fewest is None else sorted(fewest)
     budget.read(len(numbers_to_read))
-    return [n for n in numbers_to_read if word in documents[n]]
+    return {n for n in numbers_to_read if word in documents[n]}
 
 
-def _posted(texts: list[str], index: _Index, budget: _Budget) -> set[int]:
-    """The entries in the postings of these words of the texts."""
-    numbers: set[int] = set()
-    for text in texts:
-        entries = index.postings[text][0]
-        budget.look_up(len(entries))
-        numbers.update(entries)
-    return numbers
+class _Posted:
+    """The entries in the postings of some words of the texts (those that hold a query
+    word), kept as the postings until a set of them is asked for: the entries that have two
+    common words are found from the rarer one's postings and the other's dense counts, with no
+    set of either (see _all_of)."""
+
+    def __init__(self, texts: list[str], index: _Index, budget: _Budget) -> None:
+        self.lists: list[array[int]] = []
+        self.columns: list[bytes] = []  # the dense counts of those words that have them
+        self.bits = 0  # (and their entries, as bits)
+        self.rest: list[array[int]] = []  # the postings of the others
+        for text in texts:
+            entries = index.postings[text][0]
+            budget.look_up(len(entries))
+            self.lists.append(entries)
+            column = index.dense.get(text)
+            if column is None:
+                self.rest.append(entries)
+            else:
+                self.columns.append(column)
+                self.bits |= index.bits[text]
+        self.size = sum(map(len, self.lists))  # (an entry in several lists counts in each)
+
+    def all_bits(self) -> int | None:
+        """Every entry here as a bit, or None when the words without dense counts have too
+        many entries for that to be quicker than a set (a bit costs as much as the whole)."""
+        if not self.columns or sum(map(len, self.rest)) > BIT_ENTRIES:
+            return None
+        bits = self.bits
+        for number in chain.from_iterable(self.rest):
+            bits |= 1 << number
+        return bits
+
+    @functools.cached_property
+    def numbers(self) -> set[int]:
+        return set(chain.from_iterable(self.lists))
+
+    def __contains__(self, number: object) -> bool:
+        if "numbers" in self.__dict__:
+            return number in self.numbers
+        return any(column[number] for column in self.columns) or any(
+            _posts(entries, number) for entries in self.rest
+        )
+
+    def among(self, candidates: list[int]) -> set[int]:
+        """Those of `candidates` that are here."""
+        if not self.columns:
+            return self.numbers.intersection(candidates)
+        kept: set[int] = set()
+        for column in self.columns:
+            kept.update(compress(candidates, map(column.__getitem__, candidates)))
+        if self.rest:
+            kept.update(set(chain.from_iterable(self.rest)).intersection(candidates))
+        return kept
+
+
+def _members(bits: int) -> list[int]:
+    """The entries whose bits are set: found from the last of its binary digits, in C."""
+    digits = bin(bits)  # "0b", then the highest bit first
+    last = len(digits) - 1
+    members = []
+    at = digits.rfind("1", 2)
+    while at != -1:
+        members.append(last - at)
+        at = digits.rfind("1", 2, at)
+    return members
+
+
+def _numbers(found: set[int] | _Posted) -> set[int]:
+    return found.numbers if isinstance(found, _Posted) else found
+
+
+def _all_of(have: list[set[int] | _Posted]) -> set[int] | _Posted:
+    """The entries found for every word: those found for the rarest, kept where each other
+    word is found too."""
+    if len(have) == 1:
+        return have[0]
+    # Common words (each in many texts): one AND of their bits, instead of sets.
+    every: list[int] = []
+    for found in have:
+        bits = found.all_bits() if isinstance(found, _Posted) else None
+        if bits is None:
+            break
+        every.append(bits)
+    else:
+        return set(_members(functools.reduce(and_, every)))
+    rarest, *others = sorted(
+        have, key=lambda found: found.size if isinstance(found, _Posted) else len(found)
+    )
+    if isinstance(rarest, _Posted) and len(rarest.lists) == 1:
+        candidates: Iterable[int] = rarest.lists[0]
+    else:
+        candidates = _numbers(rarest)
+    for found in others:
+        candidates = list(candidates)
+        if isinstance(found, _Posted):
+            candidates = found.among(candidates)
+        else:
+            candidates = found.intersection(candidates)
+    return set(candidates)
 
 
 def _entries_with(text: str, index: _Index) -> list[int]:

@@ -120,6 +120,11 @@ def test_the_index_ranks_as_reading_every_term_does(seed, monkeypatch):
         monkeypatch.setattr(search, "VOCABULARY_WORDS", 3)
         monkeypatch.setattr(search, "CHEAP_POSTINGS", 10)
         monkeypatch.setattr(search, "NAME_FINDS", 2)
+    if seed % 3:
+        # Words in three texts or more also get dense counts, so those look-ups are taken
+        # beside the postings' own for the rarer words (at the defaults, only the 300-term
+        # glossaries have words that common).
+        monkeypatch.setattr(search, "DENSE_POSTINGS", 3)
     rows = glossary(rng, rng.choice([5, 40, 300]))
     index = search._make_index(list(rows))
     checked = 0
@@ -147,3 +152,24 @@ def test_entries_are_in_alphabetical_order_so_ties_go_to_the_first_name():
         "beta",
         "gamma",
     ]
+
+
+@pytest.mark.parametrize("dense_from", [1000, 2])
+def test_counts_of_a_common_word_rank_its_texts_the_same_from_postings_or_dense_counts(
+    dense_from, monkeypatch
+):
+    # "zeta" is in every text, from once to 25 times; "omega" in one text in five. Ranking
+    # "zeta omega" looks up zeta's count for those few in its postings, or (a word that
+    # common) in its dense counts: both must give the reading's order, counts capped at 20.
+    monkeypatch.setattr(search, "DENSE_POSTINGS", dense_from)
+    rows = []
+    for number in range(40):
+        words = ["zeta"] * (number * 7 % 25 + 1) + (["omega"] if number % 5 == 0 else [])
+        name = f"term {number:02d}"
+        rows.append((number + 1, name, slugify(name), "", name, " ".join([name, *words])))
+    index = search._make_index(list(rows))
+    assert bool(index.dense) == (dense_from == 2)
+    for query in ("zeta omega", "omega zeta", "zeta"):
+        for limit in (1, 3, 8, 41):
+            expected = reference(query, rows, limit)
+            assert search._python_hits(query, index, limit) == expected, (query, limit)
