@@ -3,12 +3,13 @@ lookups cost more than finding them (about 17 µs a result in the template, 2 he
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from html import escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from glossary.models import term_urls
 from glossary.search import SearchHit
 
 register = template.Library()
@@ -20,16 +21,17 @@ _CLOSEST = '\n    <span class="result-note">(closest match)</span>'
 
 
 @register.simple_tag
-def search_results(hits: Iterable[SearchHit]) -> SafeString:
+def search_results(hits: Sequence[SearchHit]) -> SafeString:
+    urls = term_urls(hit.term.slug for hit in hits)
     # html.escape is what django.utils.html.escape runs, without its lazy-string wrapping.
     return mark_safe(  # noqa: S308 - every value below is escaped
         "".join(
             _RESULT.format(
-                escape(hit.term.get_absolute_url()),
+                escape(url),
                 escape(hit.term.name),
                 _CLOSEST if hit.reason == "similar" else "",
                 escape(hit.term.short_definition),
             )
-            for hit in hits
+            for hit, url in zip(hits, urls, strict=True)
         )
     )
