@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
-from operator import add, and_, eq, mul
+from operator import add, and_, eq, mul, or_
 
 import psycopg
 from django.conf import settings
@@ -868,13 +868,13 @@ def _documents_with(word: str, index: _Index, budget: _Budget) -> set[int] | _Po
 class _Posted:
     """The entries in the postings of some words of the texts (those that hold a query
     word), kept as the postings until a set of them is asked for: the entries that have two
-    common words are found from the rarer one's postings and the other's dense counts, with no
-    set of either (see _all_of)."""
+    common words are found from their bits, or from the rarer one's postings and the other's
+    dense counts, with no set of either (see _all_of)."""
 
     def __init__(self, texts: list[str], index: _Index, budget: _Budget) -> None:
         self.lists: list[array[int]] = []
         self.columns: list[bytes] = []  # the dense counts of those words that have them
-        self.bits = 0  # (and their entries, as bits)
+        self.bits: list[int] = []  # (and their entries, as bits)
         self.rest: list[array[int]] = []  # the postings of the others
         for text in texts:
             entries = index.postings[text][0]
@@ -885,15 +885,16 @@ class _Posted:
                 self.rest.append(entries)
             else:
                 self.columns.append(column)
-                self.bits |= index.bits[text]
+                self.bits.append(index.bits[text])
         self.size = sum(map(len, self.lists))  # (an entry in several lists counts in each)
 
     def all_bits(self) -> int | None:
         """Every entry here as a bit, or None when the words without dense counts have too
-        many entries for that to be quicker than a set (a bit costs as much as the whole)."""
-        if not self.columns or sum(map(len, self.rest)) > BIT_ENTRIES:
+        many entries for that to be quicker than a set (setting a bit makes a new integer as
+        wide as the glossary)."""
+        if not self.bits or sum(map(len, self.rest)) > BIT_ENTRIES:
             return None
-        bits = self.bits
+        bits = functools.reduce(or_, self.bits)
         for number in chain.from_iterable(self.rest):
             bits |= 1 << number
         return bits
@@ -922,7 +923,8 @@ class _Posted:
 
 
 def _members(bits: int) -> list[int]:
-    """The entries whose bits are set: found from the last of its binary digits, in C."""
+    """The entries whose bits are set, in entry order: each found by a search in C of the
+    binary digits, from the lowest."""
     digits = bin(bits)  # "0b", then the highest bit first
     last = len(digits) - 1
     members = []
@@ -938,11 +940,11 @@ def _numbers(found: set[int] | _Posted) -> set[int]:
 
 
 def _all_of(have: list[set[int] | _Posted]) -> set[int] | _Posted:
-    """The entries found for every word: those found for the rarest, kept where each other
-    word is found too."""
+    """The entries found for every word. Common words: the AND of their bits. Else those
+    found for the rarest word, kept where each other word is found too (a look-up in C per
+    entry for a common word)."""
     if len(have) == 1:
         return have[0]
-    # Common words (each in many texts): one AND of their bits, instead of sets.
     every: list[int] = []
     for found in have:
         bits = found.all_bits() if isinstance(found, _Posted) else None
