@@ -226,18 +226,20 @@ def _postgres_hits(query: str, limit: int) -> list[SearchHit]:
 
 
 @dataclass(frozen=True)
-class _Bucket:
-    """Names (or words of names) of one length, with the entries that have each: a typo can
-    only be so much shorter or longer than what it misspells, so a query is compared with the
-    strings of a few lengths, each once however many terms share it."""
+class _Texts:
+    """Names (or words of names), each once, shortest first, with the entries that have each:
+    a typo can only be so much shorter or longer than what it misspells, so a query is
+    compared with the texts of a few lengths (a run of them), each once however many terms
+    share it."""
 
     texts: list[str]
     numbers: list[tuple[int, ...]]
-    # Per character: how often each text has it, one byte per text. difflib's quick_ratio
-    # bound (the characters two strings share, counted with repeats) is then worked out for
-    # every text of the bucket at once, in C: see _shared_letters.
-    # (column, as one integer, the highest count in it, and as one integer capped at 1)
-    letters: dict[str, tuple[bytes, int, int, int]]
+    starts: list[int]  # where the texts of each length start (and the rest, past the longest)
+    # Per character, the texts that have it at least once, twice, …: one bit per text (bit i:
+    # text i). The characters a text shares with the query, counted with repeats (difflib's
+    # quick_ratio bound), is how many of these it is in, up to the query's count of each:
+    # added up for every text at once, a bit of the sum at a time (see _near_texts).
+    letters: dict[str, list[int]]
 
 
 @dataclass(frozen=True)
@@ -270,8 +272,8 @@ class _Index:
     bits: dict[str, int]  # the same words' entries, as one bit per entry (bit n: entry n)
     words: list[str]  # the same words, numbered
     word_grams: dict[str, array[int]]  # every three letters found in a word → its numbers
-    names_by_length: dict[int, _Bucket]
-    words_by_length: dict[int, _Bucket]
+    names_near: _Texts  # every name and alias
+    words_near: _Texts  # the words of those with more than one
 
 
 # Each process keeps the published terms' search fields in memory and scores a query against
@@ -462,35 +464,38 @@ def _make_index(rows: list[tuple[int, str, str, str, str, str]]) -> _Index:
         bits,
         list(postings),
         word_grams,
-        _buckets(names_by_length),
-        _buckets(words_by_length),
+        _near_texts(names_by_length),
+        _near_texts(words_by_length),
     )
 
 
-def _buckets(by_length: dict[int, dict[str, list[int]]]) -> dict[int, _Bucket]:
-    buckets = {}
-    for length, by_text in by_length.items():
-        letters: dict[str, bytearray] = {}
-        for line, text in enumerate(by_text):
-            for letter, count in Counter(text).items():
-                column = letters.get(letter)
-                if column is None:
-                    column = letters[letter] = bytearray(len(by_text))
-                column[line] = min(count, 255)
-        buckets[length] = _Bucket(
-            list(by_text),
-            [tuple(numbers) for numbers in by_text.values()],
-            {
-                letter: (
-                    bytes(column),
-                    int.from_bytes(column, "little"),
-                    max(column),
-                    int.from_bytes(bytes(column).translate(_AT_MOST[1]), "little"),
-                )
-                for letter, column in letters.items()
-            },
-        )
-    return buckets
+def _near_texts(by_length: dict[int, dict[str, list[int]]]) -> _Texts:
+    texts: list[str] = []
+    numbers: list[tuple[int, ...]] = []
+    starts: list[int] = []
+    for length in range(max(by_length, default=0) + 2):
+        starts.append(len(texts))
+        for text, entries in by_length.get(length, {}).items():
+            texts.append(text)
+            numbers.append(tuple(entries))
+    letters: dict[str, list[bytearray]] = {}
+    for line, text in enumerate(texts):
+        for letter, count in Counter(text).items():
+            columns = letters.setdefault(letter, [])
+            # (a query has at most MAX_QUERY_LENGTH of a character: no more are asked about)
+            for times in range(min(count, MAX_QUERY_LENGTH)):
+                if times == len(columns):
+                    columns.append(bytearray(len(texts) // 8 + 1))
+                columns[times][line >> 3] |= 1 << (line & 7)
+    return _Texts(
+        texts,
+        numbers,
+        starts,
+        {
+            letter: [int.from_bytes(column, "little") for column in columns]
+            for letter, columns in letters.items()
+        },
+    )
 
 
 def _memory_hits(query: str, index: _Index, limit: int, budget: _Budget) -> list[SearchHit]:
@@ -1003,53 +1008,64 @@ def _similar_entries(query: str, index: _Index, budget: _Budget) -> dict[int, fl
     has = Counter(query)
     best: dict[int, float] = {}
     # A short query is compared with whole names only: word by word it would match too much.
-    maps = [index.names_by_length, index.words_by_length] if size >= 4 else [index.names_by_length]
-    for by_length in maps:
-        for length in range(shortest, longest + 1):
-            bucket = by_length.get(length)
-            if bucket is None:
+    near = [index.names_near, index.words_near] if size >= 4 else [index.names_near]
+    for texts in near:
+        for line in _sharing(texts, has, size, shortest, longest):
+            text = texts.texts[line]
+            if text == query:  # (its entries are exact matches, scored as such)
                 continue
-            # difflib's ratio is 2 × matches / (length + size), and the matches are at most
-            # the characters the two share: texts sharing too few are never compared.
-            near = _shared_letters(bucket, has).translate(
-                _AT_LEAST[math.ceil(SIMILAR * (length + size) / 2)]
-            )
-            line = near.find(1)
-            while line != -1:
-                text = bucket.texts[line]
-                if text == query:  # (its entries are exact matches, scored as such)
-                    line = near.find(1, line + 1)
-                    continue
-                budget.compare()
-                matcher.set_seq1(text)
-                ratio = matcher.ratio()
-                if ratio >= SIMILAR:
-                    for number in bucket.numbers[line]:
-                        best[number] = max(best.get(number, 0.0), ratio)
-                line = near.find(1, line + 1)
+            budget.compare()
+            matcher.set_seq1(text)
+            ratio = matcher.ratio()
+            if ratio >= SIMILAR:
+                for number in texts.numbers[line]:
+                    best[number] = max(best.get(number, 0.0), ratio)
     return best
 
 
-# Byte tables for bytes.translate: each count capped at k, and 1 for counts of at least k.
-_AT_MOST = [bytes(min(value, k) for value in range(256)) for k in range(256)]
-_AT_LEAST = [bytes(int(value >= k) for value in range(256)) for k in range(256)]
+def _sharing(texts: _Texts, has: Counter[str], size: int, shortest: int, longest: int) -> list[int]:
+    """The texts, of a length from `shortest` to `longest`, that share enough characters with
+    the query (`has`, `size` long) to reach SIMILAR: difflib's ratio is 2 × matches / (length
+    + size), and the matches are at most the characters the two share, counted with repeats.
 
-
-def _shared_letters(bucket: _Bucket, has: Counter[str]) -> bytes:
-    """Per text of the bucket, one byte: how many characters it shares with the query,
-    counted with repeats (the sum over characters of the lesser count). Each character's
-    counts are capped at the query's in one translate, and the columns summed as one large
-    integer each: a text is at most 166 characters long here (the longest a 100-character
-    query is compared with), so no byte's sum carries into the next."""
-    total = 0
-    for letter, count in has.items():
-        found = bucket.letters.get(letter)
-        if found is not None:
-            column, whole, most, once = found
-            if most <= count:  # (no text has it more often than the query: nothing to cap)
-                total += whole
-            elif count == 1:
-                total += once
+    Worked out for every text at once, on integers of one bit per text: each (character, nth
+    time) the query has adds 1 to the count of the texts that have it too, one bit of the
+    count in each integer. Then each text's count is added to 2**width less what it needs (a
+    longer text needs more): those that need no more than they share carry past the top."""
+    starts = texts.starts
+    low = starts[min(shortest, len(starts) - 1)]
+    high = starts[min(longest + 1, len(starts) - 1)]
+    if low >= high:
+        return []
+    window = (1 << (high - low)) - 1
+    count: list[int] = []  # the counts' bits, lowest first (bit i of each: text low + i)
+    for letter, times in has.items():
+        for column in texts.letters.get(letter, ())[:times]:
+            carry = column >> low & window
+            for bit in range(len(count)):
+                count[bit], carry = count[bit] ^ carry, count[bit] & carry
+                if not carry:
+                    break
             else:
-                total += int.from_bytes(column.translate(_AT_MOST[min(count, 255)]), "little")
-    return total.to_bytes(len(bucket.texts), "little")
+                count.append(carry)
+    width = max(len(count), math.ceil(SIMILAR * (longest + size) / 2).bit_length())
+    count += [0] * (width - len(count))
+    offset = [0] * width
+    for length in range(shortest, longest + 1):
+        first = starts[min(length, len(starts) - 1)]
+        end = starts[min(length + 1, len(starts) - 1)]
+        if first < end:
+            start = (1 << width) - math.ceil(SIMILAR * (length + size) / 2)
+            lines = ((1 << (end - first)) - 1) << (first - low)
+            for bit in range(width):
+                if start >> bit & 1:
+                    offset[bit] |= lines
+    carry = 0
+    for bit in range(width):  # count + offset, a bit at a time: only the carry out is kept
+        both = count[bit] ^ offset[bit]
+        carry = (count[bit] & offset[bit]) | (carry & both)
+    return [low + line for line in _members(carry)]
+
+
+# Byte tables for bytes.translate: each count capped at k.
+_AT_MOST = [bytes(min(value, k) for value in range(256)) for k in range(256)]

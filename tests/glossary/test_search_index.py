@@ -10,8 +10,10 @@ turned down so that each way through them is taken.
 from __future__ import annotations
 
 import difflib
+import math
 import random
 import re
+from collections import Counter
 
 import pytest
 from django.utils.text import slugify
@@ -173,3 +175,29 @@ def test_counts_of_a_common_word_rank_its_texts_the_same_from_postings_or_dense_
         for limit in (1, 3, 8, 41):
             expected = reference(query, rows, limit)
             assert search._python_hits(query, index, limit) == expected, (query, limit)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_names_compared_are_exactly_those_sharing_enough_characters(seed):
+    # Only names that share enough characters with the query (difflib's quick_ratio bound)
+    # are compared with it: no fewer (a match would be lost), and no more (each comparison is
+    # paid for, and counted against the work budget).
+    rng = random.Random(seed)
+    rows = glossary(rng, 300)
+    index = search._make_index(list(rows))
+    texts = index.names_near.texts
+    for query in queries(rng, rows)[:60]:
+        query = query.lower()
+        size = len(query)
+        shortest = math.ceil(size * search.SIMILAR / (2 - search.SIMILAR))
+        longest = math.floor(size * (2 - search.SIMILAR) / search.SIMILAR)
+        has = Counter(query)
+        expected = [
+            line
+            for line, text in enumerate(texts)
+            if shortest <= len(text) <= longest
+            and sum((Counter(text) & has).values())
+            >= math.ceil(search.SIMILAR * (len(text) + size) / 2)
+        ]
+        found = search._sharing(index.names_near, has, size, shortest, longest)
+        assert found == expected, query
