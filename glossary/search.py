@@ -238,7 +238,7 @@ class _Texts:
     # Per character, the texts that have it at least once, twice, …: one bit per text (bit i:
     # text i). The characters a text shares with the query, counted with repeats (difflib's
     # quick_ratio bound), is how many of these it is in, up to the query's count of each:
-    # added up for every text at once, a bit of the sum at a time (see _near_texts).
+    # added up for every text at once, a bit of the sum at a time (see _sharing).
     letters: dict[str, list[int]]
 
 
@@ -790,12 +790,13 @@ CHEAP_POSTINGS = 20_000
 # Names found one find at a time before the rest are looked at one by one.
 NAME_FINDS = 200
 # A word of the texts found in at least one text in DENSE_SHARE (and in DENSE_POSTINGS or
-# more) also has its counts kept as one byte per entry (`_Index.dense`): about 7 MB at 10,000
-# terms, for lookups that cost the same however many texts have the word.
+# more) also has its counts kept as one byte per entry (`_Index.dense`), and its entries as
+# bits: about 8 MB at 10,000 terms, for look-ups that cost the same however many texts have
+# the word.
 DENSE_SHARE = 16
 DENSE_POSTINGS = 64
 # The entries of a query word, as bits, are put together from its common words' bits and at
-# most this many entries of its rarer words (each bit costs about a microsecond).
+# most this many entries of its rarer words (each makes a new integer as wide as the glossary).
 BIT_ENTRIES = 32
 
 
