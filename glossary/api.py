@@ -8,6 +8,7 @@ from django.http import HttpRequest, JsonResponse
 from calculators.api_http import read_only_json
 from glossary.models import Term
 from glossary.selectors import relation_groups, term_for_page
+from glossary.whole_numbers import whole_number
 
 PAGE_SIZE = 50
 
@@ -18,16 +19,11 @@ def _error(field: str, message: str, status: int = 400) -> JsonResponse:
 
 @read_only_json
 def term_list(request: HttpRequest) -> JsonResponse:
-    raw_page = request.GET.get("page", "1")
-    # ASCII digits only ("²" is a digit to isdigit() but not to int()), and few enough that
-    # int() takes them (it refuses more than 4,300).
-    if not (raw_page.isascii() and raw_page.isdigit() and len(raw_page) <= 6):
-        return _error("page", "A page number is a whole number from 1.")
-    if not 0 < int(raw_page) < 1_000_000:
+    number = whole_number(request.GET.get("page", "1"), most=999_999)
+    if number is None:
         return _error("page", "A page number is a whole number from 1.")
     terms = Term.objects.published().only("slug", "name", "short_definition", "updated")
     paginator = Paginator(terms, PAGE_SIZE)
-    number = int(raw_page)
     if number > paginator.num_pages:
         return _error("page", f"There are {paginator.num_pages} pages.", status=404)
     page = paginator.page(number)

@@ -11,17 +11,17 @@ from collections.abc import Callable
 from django.template.loader import render_to_string
 
 from glossary import shortcodes
+from glossary.whole_numbers import whole_number
 from sizing import get_gpu, human_bytes, human_count, mlp_parameters
 
 MAX_UNITS = 1_000_000
 
 
 def _whole(args: dict[str, str], name: str, default: int) -> int:
-    raw = args.get(name, str(default))
-    # ASCII digits only: "²" is a digit to isdigit() but not to int().
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 7) or not 1 <= int(raw) <= MAX_UNITS:
+    number = whole_number(args.get(name, str(default)), most=MAX_UNITS)
+    if number is None:
         raise shortcodes.ShortcodeError(f"{name} must be a whole number from 1 to {MAX_UNITS:,}")
-    return int(raw)
+    return number
 
 
 def neuron(args: dict[str, str]) -> str:

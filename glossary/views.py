@@ -20,6 +20,7 @@ from glossary.selectors import (
 )
 from glossary.share_images import share_png
 from glossary.structured_data import term_graph
+from glossary.whole_numbers import whole_number
 
 _SLUG = re.compile(SLUG_PATTERN)
 
@@ -135,15 +136,14 @@ def search(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     query = normalise_query(raw)
-    page = request.GET.get("page", "1")
-    if not (page.isascii() and page.isdigit()) or not 1 <= int(page) <= SEARCH_PAGES:
+    number = whole_number(request.GET.get("page", "1"), most=SEARCH_PAGES)
+    if number is None:
         return render(
             request,
             "glossary/search.html",
             {"query": query, "error": f"Pages of results run from 1 to {SEARCH_PAGES}."},
             status=400,
         )
-    number = int(page)
     # One more than the page holds tells whether a next page exists.
     started = time.perf_counter()
     found = search_terms(query, limit=number * SEARCH_PAGE_SIZE + 1) if query else []

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
+from glossary.whole_numbers import whole_number
 from learning.models import Choice, Question
 
 
@@ -34,9 +35,10 @@ def grade(questions: list[Question], answers: QueryDict) -> list[GradedQuestion]
         raw = answers.get(question.field_name, "")
         chosen = None
         if raw:
-            if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:  # ("²" is no int)
+            pk = whole_number(raw, least=0, most=10**18 - 1)
+            if pk is None:
                 raise GradingError(f"“{raw[:40]}” is not one of the answers to a question.")
-            chosen = next((c for c in question.choices.all() if c.pk == int(raw)), None)
+            chosen = next((c for c in question.choices.all() if c.pk == pk), None)
             if chosen is None:
                 raise GradingError("An answer does not belong to its question.")
         graded.append(GradedQuestion(question=question, chosen=chosen))
