@@ -617,7 +617,7 @@ def _split(
 
 def _but(full: set[int] | _Posted, named: set[int]) -> set[int] | _Unnamed:
     """The entries whose text has every word of the query, but the named ones."""
-    if isinstance(full, _Posted) and len(full.lists) == 1 and "numbers" not in full.__dict__:
+    if isinstance(full, _Posted) and len(full.lists) == 1:
         return _Unnamed(full.lists[0], {number for number in named if number in full})
     return _numbers(full) - named
 
@@ -910,8 +910,6 @@ class _Posted:
         return set(chain.from_iterable(self.lists))
 
     def __contains__(self, number: object) -> bool:
-        if "numbers" in self.__dict__:
-            return number in self.numbers
         return any(column[number] for column in self.columns) or any(
             _posts(entries, number) for entries in self.rest
         )
