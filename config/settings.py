@@ -44,8 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "reversion",
     "axes",
-    "glossary",
+    "caching",
     "calculators",
+    "content",
+    "glossary",
     "learning",
     "config",  # last: its ready() wires saves of the apps above to the content version
 ]
