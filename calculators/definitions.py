@@ -7,8 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.http import QueryDict
+
 from calculators import forms, results
 from calculators.models import CatalogModel
+from sizing import SizingError
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,21 @@ class Calculator:
     def form(self, data: Any | None, *, prefix: str | None = None) -> forms.CalculatorForm:
         auto_id = f"{prefix}-%s" if prefix else "id_%s"
         return self.form_class(data, auto_id=auto_id)
+
+    def run(
+        self, query: QueryDict | dict[str, str], *, prefix: str | None = None
+    ) -> tuple[forms.CalculatorForm, results.Result | None]:
+        """Validate with the calculator's form and compute: the one path for the page, the
+        embedded widget, the API and the content checks. The result is None when the form
+        (or the sizing core) refused the input; the form then holds the errors."""
+        form = self.form(query, prefix=prefix)
+        if not form.is_valid():
+            return form, None
+        try:
+            return form, self.compute(form.cleaned_data)
+        except SizingError as error:
+            form.add_sizing_error(error)
+            return form, None
 
 
 def _scale(cleaned: dict[str, Any]) -> results.Result:

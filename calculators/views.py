@@ -11,8 +11,6 @@ from django.views.decorators.http import require_safe
 from calculators.api_http import read_only_json
 from calculators.definitions import CALCULATORS, Calculator
 from calculators.models import CatalogModel
-from calculators.results import Result
-from sizing import SizingError
 
 
 def _calculator(slug: str) -> Calculator:
@@ -22,23 +20,9 @@ def _calculator(slug: str) -> Calculator:
     return calculator
 
 
-def run(
-    calculator: Calculator, query: QueryDict | dict[str, str], *, prefix: str | None = None
-) -> tuple[Any, Result | None]:
-    """Validate with the calculator's form and compute: the one path for page, widget and API."""
-    form = calculator.form(query, prefix=prefix)
-    if not form.is_valid():
-        return form, None
-    try:
-        return form, calculator.compute(form.cleaned_data)
-    except SizingError as error:
-        form.add_sizing_error(error)
-        return form, None
-
-
 def page_context(request: HttpRequest, calculator: Calculator) -> dict[str, Any]:
     query = request.GET if request.GET else calculator.defaults
-    form, result = run(calculator, query)
+    form, result = calculator.run(query)
     qs = request.GET.urlencode() if request.GET else _encode(calculator.defaults)
     path = reverse("calculators:detail", kwargs={"slug": calculator.slug})
     return {
@@ -99,7 +83,7 @@ def sizing_api(request: HttpRequest, slug: str) -> JsonResponse:
             {"errors": {"endpoint": [f"No sizing endpoint “{slug[:40]}”."]}}, status=404
         )
     # No defaults here: an API call says exactly what it wants, or hears what is missing.
-    form, result = run(calculator, request.GET)
+    form, result = calculator.run(request.GET)
     if result is None:
         return JsonResponse({"errors": form.api_errors()}, status=400)
     return JsonResponse(result.data)

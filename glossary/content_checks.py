@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from calculators.definitions import CALCULATORS
-from calculators.views import run
 from glossary.content_io import read_directory
 
 DEFAULT_TOLERANCE = 0.01  # relative: a figure written as "16.1 GB" is within 1% of the truth
@@ -58,7 +57,7 @@ def check_term(item: dict[str, Any]) -> tuple[int, list[CheckFailure]]:
             failures.append(CheckFailure(slug, text, f"no calculator {check.get('calculator')!r}"))
             continue
         query = {key: str(value) for key, value in (check.get("query") or {}).items()}
-        form, result = run(calculator, query)
+        form, result = calculator.run(query)
         if result is None:
             failures.append(
                 CheckFailure(slug, text, f"the calculator refused: {form.api_errors()}")
