@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from django.template.loader import render_to_string
 
-from glossary import shortcodes
+from calculators.definitions import CALCULATORS
+from calculators.widgets import WidgetError, form_problems
 from glossary.whole_numbers import whole_number
 from sizing import get_gpu, human_bytes, human_count, mlp_parameters
 
@@ -20,7 +21,7 @@ MAX_UNITS = 1_000_000
 def _whole(args: dict[str, str], name: str, default: int) -> int:
     number = whole_number(args.get(name, str(default)), most=MAX_UNITS)
     if number is None:
-        raise shortcodes.ShortcodeError(f"{name} must be a whole number from 1 to {MAX_UNITS:,}")
+        raise WidgetError(f"{name} must be a whole number from 1 to {MAX_UNITS:,}")
     return number
 
 
@@ -47,14 +48,10 @@ def dense_layer(args: dict[str, str]) -> str:
 
 
 def memory_stack(args: dict[str, str]) -> str:
-    from calculators.definitions import CALCULATORS
-    from calculators.views import run
-
     gpu = get_gpu(args.pop("gpu", "h100-sxm"))
-    form, result = run(CALCULATORS["memory"], args)
+    form, result = CALCULATORS["memory"].run(args)
     if result is None:
-        problems = "; ".join(f"{f}: {' '.join(m)}" for f, m in form.api_errors().items())
-        raise shortcodes.ShortcodeError(problems)
+        raise WidgetError(form_problems(form.api_errors()))
     capacity = gpu.usable_memory_bytes
     parts = [(item["label"], item["bytes"]) for item in result.data["breakdown"] if item["bytes"]]
     total = result.data["total_bytes"]
@@ -103,11 +100,7 @@ def render_diagram(args: dict[str, str]) -> str:
     name = args.pop("name", "")
     diagram = DIAGRAMS.get(name)
     if diagram is None:
-        raise shortcodes.ShortcodeError(
+        raise WidgetError(
             f"no diagram “{name}” (available: {', '.join(sorted(DIAGRAMS))})"
         )
     return diagram(dict(args))
-
-
-def register_diagrams() -> None:
-    shortcodes.register("diagram", render_diagram)

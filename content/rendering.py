@@ -4,21 +4,21 @@ Steps, in order:
 1. widget shortcodes (`{{< name key="value" >}}` on a line of their own) are swapped for
    placeholders, so the Markdown and the sanitiser never see the widget's markup;
 2. Python-Markdown with a fixed list of extensions renders the text, with raw HTML switched
-   off (it is escaped and shows as text) and `[[slug]]` / `[[slug|text]]` term links resolved
-   by a function the caller passes in;
+   off (it is escaped and shows as text) and `[[slug]]` / `[[slug|text]]` term links looked
+   up in the targets the caller passes in;
 3. nh3 cleans the result against an allowlist;
 4. the placeholders are replaced by the widgets' own HTML, rendered by trusted code.
 
-Nothing here touches the database: the caller supplies `resolve_term`.
+Nothing here knows what a term is: the caller finds the slugs a text links to with
+`linked_slugs()`, looks them up, and passes what they point at as `links`.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 import xml.etree.ElementTree as etree  # noqa: S405 - builds elements, parses nothing
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import markdown
@@ -28,7 +28,19 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify as slugify_heading
 from markdown.inlinepatterns import InlineProcessor
 
-from glossary import shortcodes
+from content import shortcodes
+
+# The editors' reminder of what the pipeline understands, under every Markdown field.
+MARKDOWN_HELP = (
+    "Markdown. Headings start at ## (the page has the #). Link another term with "
+    "[[slug]] or [[slug|text shown]]; it previews that term’s short definition. "
+    "Code: ```python … ``` fences are highlighted. Tables: | a | b | rows. Raw HTML is "
+    "shown as text. Calculators: on a line of its own, "
+    '{{< memory model="llama-3-8b" context="8192" >}}. Names: parameters, memory, '
+    "training, inference, scale; the arguments are the fields in that calculator page’s "
+    "address (model, dtype, context, batch, mode, gpu, gpus, tokens, price, layers, hidden, "
+    "heads, vocab …); a bad one is reported when you save."
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ class LinkTarget:
     short_definition: str
 
 
-TermResolver = Callable[[str], LinkTarget | None]
+LinkTargets = Mapping[str, LinkTarget]  # slug written in a [[link]] -> what it points at
 
 
 @dataclass
@@ -54,6 +66,18 @@ class Rendered:
 
 
 TERM_LINK_RE = r"\[\[([^\[\]|\n]{1,120})(?:\|([^\[\]\n]{1,200}))?\]\]"
+_TERM_LINK = re.compile(TERM_LINK_RE)
+
+
+def link_slug(written: str) -> str:
+    """The slug a `[[link]]` stands for: "[[Weights]]" and "[[weights]]" are one link."""
+    return slugify(written.strip())
+
+
+def linked_slugs(*texts: str) -> set[str]:
+    """Every slug the texts' `[[links]]` name (those in code too: looking up one more slug
+    than is shown costs nothing wrong)."""
+    return {link_slug(m.group(1)) for text in texts for m in _TERM_LINK.finditer(text or "")}
 ALLOWED_TAGS = {
     "a",
     "abbr",
@@ -118,7 +142,7 @@ class _TermLinkProcessor(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[override]  # noqa: N802
         raw_target = m.group(1).strip()
         label = (m.group(2) or "").strip()
-        target = self.state.resolve(slugify(raw_target))
+        target = self.state.links.get(link_slug(raw_target))
         if target is None:
             self.state.missing.append(raw_target)
             el = etree.Element("span", {"class": "term-link-missing"})
@@ -144,7 +168,7 @@ class _TermLinkProcessor(InlineProcessor):
 
 @dataclass
 class _LinkState:
-    resolve: TermResolver
+    links: LinkTargets
     linked: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
@@ -190,10 +214,12 @@ def sanitize(fragment: str) -> str:
 
 
 def render_markdown(
-    text: str, resolve_term: TermResolver, *, with_toc: bool = False, id_prefix: str = ""
+    text: str, links: LinkTargets, *, with_toc: bool = False, id_prefix: str = ""
 ) -> Rendered:
-    """Markdown to safe HTML. `id_prefix` starts every heading's id, so several fields shown
-    on one page (a term's sections, its FAQ answers) never give two headings the same id."""
+    """Markdown to safe HTML. `links` maps the slugs of the text's `[[links]]` to what they
+    point at; a slug not in it renders as a missing link. `id_prefix` starts every heading's
+    id, so several fields shown on one page (a term's sections, its FAQ answers) never give
+    two headings the same id."""
     placeholders: dict[str, str] = {}
     errors: list[str] = []
 
@@ -207,7 +233,7 @@ def render_markdown(
         return f"\n\n{token}\n\n"
 
     source = shortcodes.SHORTCODE_RE.sub(swap_shortcode, text or "")
-    state = _LinkState(resolve=functools.cache(resolve_term))
+    state = _LinkState(links=links)
     md = markdown.Markdown(
         extensions=[
             "fenced_code",

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
+from glossary import services
 from glossary.models import (
     FAQ,
     Alias,
@@ -22,9 +23,9 @@ from glossary.models import (
     Status,
     Term,
     Topic,
-    make_slug,
 )
 from glossary.selectors import term_for_page
+from glossary.slugs import make_slug
 from glossary.views import render_term
 
 
@@ -158,23 +159,21 @@ class TermAdmin(VersionAdmin):
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ) -> HttpResponse:
         # Reversion writes the old version to the database before the form is saved, so the
-        # term's own save() would see no change of slug or definition. Remember what readers
-        # saw before the restore, so the old address redirects and link previews refresh.
+        # term as the form loads it is already the old one. Remember what readers saw before
+        # the restore, so the old address redirects and link previews refresh.
         if request.method == "POST":
             current = Term.objects.filter(pk=object_id).first()
-            request._term_before_revert = current._loaded if current else None  # type: ignore[attr-defined]
+            request.term_before_revert = current.loaded if current else None  # type: ignore[attr-defined]
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Term, form: Any, change: bool) -> None:
-        before = getattr(request, "_term_before_revert", None)
-        if before is not None:
-            obj._loaded = before
-        super().save_model(request, obj, form, change)
+        previous = getattr(request, "term_before_revert", None) or obj.loaded
+        services.term_save(term=obj, previous=previous)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        # Aliases are saved after the term: bring its search document up to date with them.
-        form.instance.refresh_search_document()
+        # Aliases are saved after the term: bring its search fields up to date with them.
+        services.term_refresh_search(term=form.instance)
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet[Term], status: str) -> int:
         if not request.user.has_perm("glossary.publish_term"):
@@ -186,7 +185,7 @@ class TermAdmin(VersionAdmin):
                 reversion.set_user(request.user)
                 reversion.set_comment(f"Status set to {status} from the term list.")
                 term.status = status
-                term.save()
+                services.term_save(term=term, previous=term.loaded)
             count += 1
         return count
 

@@ -24,11 +24,4 @@ class GlossaryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The calculators fill the shortcode registry (glossary may use calculators: the
-        # layers point down).
-        from calculators.widgets import register_widgets
-        from glossary.diagrams import register_diagrams
-
-        register_widgets()
-        register_diagrams()
         connection_created.connect(use_search_thresholds, dispatch_uid="glossary-search-pg")

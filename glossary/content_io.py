@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from calculators.catalog_io import CatalogError, catalog_as_data, import_catalog
+from glossary import services
 from glossary.models import FAQ, Alias, Relation, Resource, Status, Term, Topic
 
 # How a relation written in a file is stored: (stored kind, whether source and target swap).
@@ -127,7 +128,7 @@ def import_content(directory: Path) -> ImportReport:
             if term is None:
                 term = Term(slug=item["slug"], name=item.get("name", item["slug"]))
                 term.short_definition = _short_definition(item)[:200]
-                term.save()
+                services.term_save(term=term, previous=None)
                 report.created.append(term.slug)
             terms[term.slug] = term
 
@@ -147,7 +148,7 @@ def import_content(directory: Path) -> ImportReport:
             transaction.set_rollback(True)
             raise ContentError(problems)
         for term in terms.values():
-            term.refresh_search_document()
+            services.term_refresh_search(term=term)
     return report
 
 
@@ -167,7 +168,7 @@ def _import_term(
     term.last_reviewed = reviewed
     if not _valid(term, where, problems):
         return
-    term.save()
+    services.term_save(term=term, previous=term.loaded)
     unknown_topics = [slug for slug in item.get("topics") or [] if slug not in topics]
     if unknown_topics:
         problems.append(f"{where}: unknown topics {unknown_topics}.")

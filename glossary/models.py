@@ -1,43 +1,25 @@
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable
-from typing import Any
-from urllib.parse import quote
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, URLValidator
-from django.db import models, transaction
+from django.core.validators import URLValidator
+from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
-from glossary.rendering import LinkTarget, Rendered, plain_text, render_markdown
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-slug_validator = RegexValidator(
-    SLUG_PATTERN, "Use lowercase letters, digits and single hyphens, e.g. “kv-cache”."
+from content.rendering import (
+    MARKDOWN_HELP,
+    LinkTarget,
+    Rendered,
+    linked_slugs,
+    plain_text,
+    render_markdown,
 )
-SHORT_DEFINITION_MAX = 200
-MARKDOWN_HELP = (
-    "Markdown. Headings start at ## (the page has the #). Link another term with "
-    "[[slug]] or [[slug|text shown]]; it previews that term’s short definition. "
-    "Code: ```python … ``` fences are highlighted. Tables: | a | b | rows. Raw HTML is "
-    "shown as text. Calculators: on a line of its own, "
-    '{{< memory model="llama-3-8b" context="8192" >}}. Names: parameters, memory, '
-    "training, inference, scale; the arguments are the fields in that calculator page’s "
-    "address (model, dtype, context, batch, mode, gpu, gpus, tokens, price, layers, hidden, "
-    "heads, vocab …); a bad one is reported when you save."
-)
-
-
-def make_slug(text: str, max_length: int = 80) -> str:
-    """A slug that passes slug_validator: Django's slugify keeps underscores ("q4_k_m"),
-    which our addresses do not allow, so every run of other characters becomes one hyphen."""
-    return re.sub(r"[^a-z0-9]+", "-", slugify(text)).strip("-")[:max_length].strip("-")
+from glossary.slugs import SHORT_DEFINITION_MAX, make_slug, slug_validator, term_url
 
 
 class Status(models.TextChoices):
@@ -87,22 +69,12 @@ class TermQuerySet(models.QuerySet["Term"]):
         )
 
 
-@functools.cache
-def _term_url_prefix(script_prefix: str) -> str:
-    return reverse("glossary:term", kwargs={"slug": "x"}).removesuffix("x/")
+class LinkFace(NamedTuple):
+    """What another page's link to a term shows: its address and its preview."""
 
-
-def term_url(slug: str) -> str:
-    """A term page's address. Pages list dozens of terms: reverse() once per mount point,
-    not once per link."""
-    return term_urls([slug])[0]
-
-
-def term_urls(slugs: Iterable[str]) -> list[str]:
-    """Term pages' addresses, for a page that lists many: the mount point looked up once (it
-    is per request: about a microsecond each time)."""
-    prefix = _term_url_prefix(get_script_prefix())
-    return [prefix + quote(slug) + "/" for slug in slugs]
+    slug: str | None
+    name: str | None
+    short_definition: str | None
 
 
 class Term(models.Model):
@@ -151,20 +123,35 @@ class Term(models.Model):
         ]
 
     MARKDOWN_FIELDS = ("body", "business_context", "example")
-    # What other terms' stored HTML shows of this one: a link's address and its preview.
-    _WATCHED = ("slug", "name", "short_definition")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # What was loaded, so save() can tell a rename and a change of what link previews show.
-        # __dict__, not attributes: reading a deferred field here would cost a query.
-        self._loaded = tuple(self.__dict__.get(f) for f in self._WATCHED)
+    # What was loaded from the database (None for a term not yet saved): what other pages'
+    # stored HTML showed of this term, so services.term_save can tell a rename or a changed
+    # preview from an ordinary edit.
+    loaded: LinkFace | None = None
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Term:
+        term = super().from_db(db, field_names, values)
+        term.loaded = term.face()
+        return term
 
     def __str__(self) -> str:
         return self.name
 
+    def face(self) -> LinkFace | None:
+        """What links to this term show of it, as far as it is loaded (None if the slug is
+        not: a deferred field is never fetched here, as that would cost a query)."""
+        if "slug" not in self.__dict__:
+            return None
+        return LinkFace(
+            self.__dict__.get("slug"),
+            self.__dict__.get("name"),
+            self.__dict__.get("short_definition"),
+        )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Markdown is rendered once, here, and the HTML stored; pages print the stored HTML.
+        """Saves this row alone, its Markdown rendered: pages print the stored HTML. Redirects
+        for a new slug and the pages linking here are services.term_save's work."""
         for field_name, rendered in self.render().items():
             setattr(self, f"{field_name}_html", rendered.html)
             if field_name == "body":
@@ -172,20 +159,7 @@ class Term(models.Model):
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
         self.search_names, self.search_document = self.build_search_fields()
-        old_slug, old_name, old_definition = self._loaded
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if old_slug and old_slug != self.slug:
-                # A renamed term keeps its old address: /glossary/<old>/ answers 301.
-                SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"term": self})
-            SlugRedirect.objects.filter(old_slug=self.slug).delete()
-            if old_slug and (old_slug, old_name, old_definition) != (
-                self.slug,
-                self.name,
-                self.short_definition,
-            ):
-                rerender_terms_linking_to(old_slug, self.slug, exclude=self.pk)
-        self._loaded = tuple(self.__dict__.get(f) for f in self._WATCHED)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return term_url(self.slug)
@@ -204,10 +178,11 @@ class Term(models.Model):
         key = tuple(getattr(self, name) for name in self.MARKDOWN_FIELDS)
         cached = getattr(self, "_rendered", None)
         if cached is None or cached[0] != key:
+            links = link_targets(linked_slugs(*key))
             rendered = {
                 name: render_markdown(
                     getattr(self, name),
-                    resolve_link_target,
+                    links,
                     with_toc=name == "body",
                     id_prefix="" if name == "body" else f"{name.replace('_', '-')}-",
                 )
@@ -246,13 +221,6 @@ class Term(models.Model):
         )
         return names, " ".join(part for part in words if part)
 
-    def refresh_search_document(self) -> None:
-        names, document = self.build_search_fields()
-        # `updated` moves too: search keeps an in-memory copy that this must make stale.
-        Term.objects.filter(pk=self.pk).update(
-            search_names=names, search_document=document, updated=timezone.now()
-        )
-
 
 class Alias(models.Model):
     class Kind(models.TextChoices):
@@ -275,14 +243,9 @@ class Alias(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # The term's search fields name its aliases: services.alias_save keeps them current.
         self.slug = make_slug(self.name, 120)
         super().save(*args, **kwargs)
-        self.term.refresh_search_document()
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        result = super().delete(*args, **kwargs)
-        self.term.refresh_search_document()
-        return result
 
     def clean(self) -> None:
         self.name = " ".join((self.name or "").split())
@@ -343,10 +306,11 @@ class FAQ(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = make_slug(self.question) or "question"
-        self.answer_html = render_markdown(
-            self.answer, resolve_link_target, id_prefix=f"{self.anchor}-"
-        ).html
+        self.answer_html = self.render().html
         super().save(*args, **kwargs)
+
+    def render(self) -> Rendered:
+        return render_linked(self.answer, id_prefix=f"{self.anchor}-")
 
     def get_absolute_url(self) -> str:
         return f"{self.term.get_absolute_url()}#{self.anchor}"
@@ -358,7 +322,7 @@ class FAQ(models.Model):
     def clean(self) -> None:
         if not self.slug and self.question:
             self.slug = make_slug(self.question)
-        errors = link_errors(render_markdown(self.answer, resolve_link_target))
+        errors = link_errors(render_linked(self.answer))
         if errors:
             raise ValidationError({"answer": errors})
 
@@ -467,22 +431,34 @@ def term_name_clash(
     return None
 
 
-def resolve_link_target(slug: str) -> LinkTarget | None:
-    """What `[[slug]]` points at: a term by slug, by an old slug, or by an alias's slug."""
-    if not slug:
-        return None
-    term = (
-        Term.objects.filter(slug=slug).first()
-        or Term.objects.filter(old_slugs__old_slug=slug).first()
-        or Term.objects.filter(aliases__slug=slug).first()
-    )
-    if term is None:
-        return None
-    return LinkTarget(
-        slug=term.slug,
-        name=term.name,
-        url=term.get_absolute_url(),
-        short_definition=term.short_definition,
+def link_targets(slugs: Iterable[str]) -> dict[str, LinkTarget]:
+    """What each `[[slug]]` points at: a term by its slug, else by an old slug, else by an
+    alias's slug. At most three queries, however many links."""
+    wanted = {slug for slug in slugs if slug}
+    found: dict[str, Term] = {}
+    if wanted:
+        found.update((t.slug, t) for t in Term.objects.filter(slug__in=wanted))
+    if wanted - set(found):
+        old = SlugRedirect.objects.filter(old_slug__in=wanted - set(found)).select_related("term")
+        found.update((r.old_slug, r.term) for r in old)
+    if wanted - set(found):
+        aliases = Alias.objects.filter(slug__in=wanted - set(found)).select_related("term")
+        found.update((a.slug, a.term) for a in aliases)
+    return {
+        slug: LinkTarget(
+            slug=term.slug,
+            name=term.name,
+            url=term.get_absolute_url(),
+            short_definition=term.short_definition,
+        )
+        for slug, term in found.items()
+    }
+
+
+def render_linked(text: str, *, with_toc: bool = False, id_prefix: str = "") -> Rendered:
+    """Markdown with its `[[links]]` to terms resolved: for FAQs, lessons and the like."""
+    return render_markdown(
+        text, link_targets(linked_slugs(text)), with_toc=with_toc, id_prefix=id_prefix
     )
 
 
@@ -491,28 +467,3 @@ def link_errors(rendered: Rendered) -> list[str]:
         f"[[{target}]] links to a term that does not exist." for target in rendered.missing_links
     ]
     return messages + rendered.shortcode_errors
-
-
-def rerender_terms_linking_to(*slugs: str, exclude: int | None) -> None:
-    """Link previews are stored HTML: refresh the pages that link to a term that changed."""
-    query = Q()
-    for slug in set(slugs):
-        for field_name in (*Term.MARKDOWN_FIELDS,):
-            query |= Q(**{f"{field_name}__contains": f"[[{slug}"})
-    faq_query = Q()
-    for slug in set(slugs):
-        faq_query |= Q(answer__contains=f"[[{slug}")
-    for term in Term.objects.filter(query).exclude(pk=exclude):
-        rendered = term.render()
-        Term.objects.filter(pk=term.pk).update(
-            body_html=rendered["body"].html,
-            body_toc_html=rendered["body"].toc_html,
-            business_context_html=rendered["business_context"].html,
-            example_html=rendered["example"].html,
-        )
-    for faq in FAQ.objects.filter(faq_query).exclude(term_id=exclude):
-        FAQ.objects.filter(pk=faq.pk).update(
-            answer_html=render_markdown(
-                faq.answer, resolve_link_target, id_prefix=f"{faq.anchor}-"
-            ).html
-        )

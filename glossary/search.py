@@ -40,7 +40,8 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.text import slugify
 
-from glossary.models import Alias, Term, term_url
+from glossary.models import Alias, Term
+from glossary.slugs import term_url
 
 MAX_QUERY_LENGTH = 100
 SIMILAR = 0.75  # difflib ratio from which a name counts as a likely misspelling

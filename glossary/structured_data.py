@@ -8,8 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from content.rendering import plain_text
 from glossary.models import Term
-from glossary.rendering import plain_text
 from glossary.selectors import RelationGroup
 
 CONTEXT: list[Any] = ["https://schema.org", {"skos": "http://www.w3.org/2004/02/skos/core#"}]

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from glossary.models import SLUG_PATTERN, Term, Topic
+from glossary.models import Term, Topic
 from glossary.search import MAX_QUERY_LENGTH, last_engine, normalise_query, search_terms
 from glossary.selectors import (
     group_by_letter,
@@ -19,6 +19,7 @@ from glossary.selectors import (
     topics_with_counts,
 )
 from glossary.share_images import share_png
+from glossary.slugs import SLUG_PATTERN
 from glossary.structured_data import term_graph
 from glossary.whole_numbers import whole_number
 

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
+from learning import services
 from learning.models import Choice, Guide, Lesson, Question, one_correct_choice_error
 from learning.selectors import LessonPlace
 
@@ -87,6 +88,9 @@ class LessonAdmin(VersionAdmin):
         "minutes",
     )
     inlines = (QuestionInline,)
+
+    def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
+        services.lesson_save(lesson=obj)
 
     @admin.display(description="Preview")
     def preview_link(self, obj: Lesson) -> str:

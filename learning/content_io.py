@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from glossary.models import Status, Term
+from learning import services
 from learning.models import Choice, Guide, Lesson, Question, one_correct_choice_error
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -113,7 +114,7 @@ def _import_lesson(guide: Guide, data: dict[str, Any], problems: list[str]) -> L
     lesson.body = data.get("body", "")
     if not _valid(lesson, where, problems):
         return None
-    lesson.save()
+    services.lesson_save(lesson=lesson)
     lesson.questions.all().delete()
     for q_order, q_data in enumerate(data.get("questions") or []):
         question = Question(

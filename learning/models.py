@@ -9,15 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from glossary.models import (
-    MARKDOWN_HELP,
-    Status,
-    Term,
-    link_errors,
-    resolve_link_target,
-    slug_validator,
-)
-from glossary.rendering import plain_text, render_markdown
+from content.rendering import MARKDOWN_HELP, Rendered, plain_text
+from glossary.models import Status, Term, link_errors, render_linked
+from glossary.slugs import slug_validator
 
 WORDS_PER_MINUTE = 200  # a common estimate for reading explanatory prose
 MINUTES_PER_WIDGET = 1  # time to play with an embedded calculator or study a diagram
@@ -107,21 +101,28 @@ class Lesson(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Rendered once, here, like a term; the page prints the stored HTML.
-        rendered = render_markdown(self.body, resolve_link_target, with_toc=True)
+        """Saves this row alone, its Markdown rendered, like a term's; the page prints the
+        stored HTML. Which terms it links to is services.lesson_save's work."""
+        rendered = self.render()
         self.body_html = rendered.html
         self.toc_html = rendered.toc_html
         words = len(plain_text(rendered.html).split())
         widgets = self.body_html.count('data-widget="') + self.body_html.count('class="diagram"')
         self.minutes = max(1, math.ceil(words / WORDS_PER_MINUTE) + MINUTES_PER_WIDGET * widgets)
         super().save(*args, **kwargs)
-        self.terms.set(Term.objects.filter(slug__in=rendered.term_links))
+
+    def render(self) -> Rendered:
+        # clean() and save() both need the rendering; do it once per version of the text.
+        cached = getattr(self, "_rendered", None)
+        if cached is None or cached[0] != self.body:
+            self._rendered = (self.body, render_linked(self.body, with_toc=True))
+        return self._rendered[1]
 
     def get_absolute_url(self) -> str:
         return reverse("learning:lesson", kwargs={"guide": self.guide.slug, "lesson": self.slug})
 
     def clean(self) -> None:
-        errors = link_errors(render_markdown(self.body, resolve_link_target))
+        errors = link_errors(self.render())
         if errors:
             raise ValidationError({"body": errors})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from glossary import services
 from glossary.models import FAQ, Alias, Relation, Resource, Status, Term, Topic
 
 _counter = itertools.count(1)
@@ -31,7 +32,7 @@ def make_term(**fields: Any) -> Term:
     topics = fields.pop("topics", [])
     defaults.update(fields)
     term = Term(**defaults)
-    term.save()
+    services.term_save(term=term, previous=None)
     if topics:
         term.topics.set(topics)
     return term
@@ -40,7 +41,7 @@ def make_term(**fields: Any) -> Term:
 def make_alias(term: Term, name: str, kind: str = Alias.Kind.VARIANT) -> Alias:
     alias = Alias(term=term, name=name, kind=kind)
     alias.full_clean()
-    alias.save()
+    services.alias_save(alias=alias)
     return alias
 
 
@@ -83,6 +84,7 @@ def make_guide(**fields: Any) -> Any:
 
 def make_lesson(guide: Any, **fields: Any) -> Any:
     from learning.models import Lesson
+    from learning.services import lesson_save
 
     n = next(_counter)
     defaults: dict[str, Any] = {
@@ -95,7 +97,7 @@ def make_lesson(guide: Any, **fields: Any) -> Any:
     }
     defaults.update(fields)
     lesson = Lesson(guide=guide, **defaults)
-    lesson.save()
+    lesson_save(lesson=lesson)
     return lesson
 
 

@@ -9,8 +9,8 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from glossary.models import term_urls
 from glossary.search import SearchHit
+from glossary.slugs import term_urls
 
 register = template.Library()
 

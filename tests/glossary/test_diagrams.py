@@ -6,14 +6,13 @@ import pytest
 from html_checks import executable_markup
 
 from calculators.catalog_io import import_catalog
-from glossary.models import resolve_link_target
-from glossary.rendering import render_markdown
+from glossary.models import render_linked
 
 pytestmark = pytest.mark.django_db
 
 
 def render(text: str):
-    return render_markdown(text, resolve_link_target)
+    return render_linked(text)
 
 
 def test_the_neuron_diagram_is_an_accessible_svg():

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from factories import make_alias, make_faq, make_relation, make_term
 
+from glossary import services
 from glossary.models import Relation, SlugRedirect, Status, Term
 
 pytestmark = pytest.mark.django_db
@@ -93,14 +94,14 @@ def test_a_relation_entered_on_the_other_term_is_not_entered_twice():
 def test_renaming_a_slug_keeps_the_old_address():
     term = make_term(slug="old-name")
     term.slug = "new-name"
-    term.save()
+    services.term_save(term=term, previous=term.loaded)
     assert SlugRedirect.objects.get(old_slug="old-name").term == term
 
 
 def test_a_term_taking_a_former_slug_removes_that_redirect():
     term = make_term(slug="first")
     term.slug = "second"
-    term.save()
+    services.term_save(term=term, previous=term.loaded)
     newcomer = make_term(slug="first")
     assert not SlugRedirect.objects.filter(old_slug="first").exists()
     assert newcomer.get_absolute_url() == "/glossary/first/"
@@ -111,7 +112,7 @@ def test_a_changed_short_definition_refreshes_the_previews_that_link_to_it():
     linker = make_term(body="See [[weights]].")
     assert 'data-preview="Old words."' in Term.objects.get(pk=linker.pk).body_html
     target.short_definition = "New words."
-    target.save()
+    services.term_save(term=target, previous=target.loaded)
     assert 'data-preview="New words."' in Term.objects.get(pk=linker.pk).body_html
 
 

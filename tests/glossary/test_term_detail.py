@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from factories import make_alias, make_faq, make_relation, make_resource, make_term, make_topic
 
+from glossary import services
 from glossary.models import Relation, Status
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,7 @@ def test_an_alias_address_redirects_to_the_term(client, page_term):
 
 def test_an_old_slug_redirects_permanently(client, page_term):
     page_term.slug = "model-parameters"
-    page_term.save()
+    services.term_save(term=page_term, previous=page_term.loaded)
     response = client.get("/glossary/parameters/")
     assert response.status_code == 301
     assert response["Location"] == "/glossary/model-parameters/"

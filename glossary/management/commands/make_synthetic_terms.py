@@ -22,8 +22,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from content.rendering import plain_text, render_markdown
 from glossary.models import FAQ, Alias, Relation, Status, Term, Topic
-from glossary.rendering import plain_text, render_markdown
 
 PREFIX = "synthetic-"
 BATCH = 500
@@ -72,7 +72,7 @@ def _paragraphs(rng: random.Random, count: int, sentences: int) -> str:
 
 
 def _render(text: str) -> str:
-    return render_markdown(text, lambda slug: None).html
+    return render_markdown(text, {}).html
 
 
 class Command(BaseCommand):
@@ -112,7 +112,7 @@ class Command(BaseCommand):
             business = _paragraphs(rng, 2, 3)
             example = _paragraphs(rng, 1, 4)
             rendered = {
-                key: render_markdown(text, lambda slug: None)
+                key: render_markdown(text, {})
                 for key, text in (("body", body), ("business", business), ("example", example))
             }
             aliases = [f"{name} alias", f"ST{number + 1:05d}"]

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from glossary import services
 from glossary.models import FAQ, Term
 
 
@@ -15,8 +16,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             terms = 0
             for term in Term.objects.all():
-                term.save()
-                term.refresh_search_document()
+                services.term_save(term=term, previous=term.loaded)
+                services.term_refresh_search(term=term)
                 terms += 1
             faqs = 0
             for faq in FAQ.objects.all():
