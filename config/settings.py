@@ -91,6 +91,8 @@ TEMPLATES = [
     },
 ]
 
+# The least pg_trgm word similarity at which PostgreSQL's search looks at a name.
+SEARCH_WORD_SIMILARITY = 0.45
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
@@ -104,6 +106,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One per process, so two test runs on one machine never share it.
     test_db = BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": str(test_db)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Set on every connection as it opens: pg_trgm's index finds names as far from the query
+    # as search accepts (its own default, 0.6, would drop some typos before they are scored),
+    # and search's prepared statement keeps one generic plan per connection instead of being
+    # planned for every query. Django prepares none of its own queries, so the second setting
+    # touches search alone. Behind a transaction-pooling PgBouncer, set both on the database.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        part
+        for part in (
+            _options.get("options", ""),
+            f"-c pg_trgm.word_similarity_threshold={SEARCH_WORD_SIMILARITY}",
+            "-c plan_cache_mode=force_generic_plan",
+        )
+        if part
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}

@@ -45,7 +45,7 @@ from glossary.slugs import term_url
 
 MAX_QUERY_LENGTH = 100
 SIMILAR = 0.75  # difflib ratio from which a name counts as a likely misspelling
-WORD_SIMILAR = 0.45  # PostgreSQL: the same, as pg_trgm word similarity
+WORD_SIMILAR = settings.SEARCH_WORD_SIMILARITY  # PostgreSQL: the same, as pg_trgm's
 # PostgreSQL: how many terms each way into search may bring to be ranked (see _postgres_hits).
 TEXT_CANDIDATES = 40
 NAME_CANDIDATES = 20
@@ -131,7 +131,7 @@ def _published() -> Q:
 # (a quarter of the statement's time).
 #
 # The statement is prepared once per connection and runs on one generic plan
-# (plan_cache_mode, set in glossary/apps.py): planning it afresh, with pg_trgm estimating each
+# (plan_cache_mode, set in config/settings.py): planning it afresh, with pg_trgm estimating each
 # operator against the column statistics, took 1-4 ms, longer than running it.
 _POSTGRES_SEARCH = """
 WITH query AS (SELECT websearch_to_tsquery('english', %(query)s) AS q),

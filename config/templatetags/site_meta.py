@@ -10,6 +10,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from glossary.structured_data import breadcrumbs
+
 register = template.Library()
 
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -27,8 +29,6 @@ def json_ld(data: Any) -> SafeString:
 def breadcrumb_ld(context: dict[str, Any], *trail: str) -> SafeString:
     """BreadcrumbList JSON-LD from alternating names and paths, after Home:
     {% breadcrumb_ld "Glossary" "/glossary/" topic.name topic.get_absolute_url %}"""
-    from glossary.structured_data import breadcrumbs
-
     pairs = [("Home", "/"), *zip(trail[::2], trail[1::2], strict=True)]
     return json_ld(breadcrumbs(context["request"], [(str(n), str(p)) for n, p in pairs]))
 
