@@ -100,7 +100,5 @@ def render_diagram(args: dict[str, str]) -> str:
     name = args.pop("name", "")
     diagram = DIAGRAMS.get(name)
     if diagram is None:
-        raise WidgetError(
-            f"no diagram “{name}” (available: {', '.join(sorted(DIAGRAMS))})"
-        )
+        raise WidgetError(f"no diagram “{name}” (available: {', '.join(sorted(DIAGRAMS))})")
     return diagram(dict(args))

@@ -78,6 +78,8 @@ def linked_slugs(*texts: str) -> set[str]:
     """Every slug the texts' `[[links]]` name (those in code too: looking up one more slug
     than is shown costs nothing wrong)."""
     return {link_slug(m.group(1)) for text in texts for m in _TERM_LINK.finditer(text or "")}
+
+
 ALLOWED_TAGS = {
     "a",
     "abbr",

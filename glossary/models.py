@@ -129,25 +129,8 @@ class Term(models.Model):
     # preview from an ordinary edit.
     loaded: LinkFace | None = None
 
-    @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Term:
-        term = super().from_db(db, field_names, values)
-        term.loaded = term.face()
-        return term
-
     def __str__(self) -> str:
         return self.name
-
-    def face(self) -> LinkFace | None:
-        """What links to this term show of it, as far as it is loaded (None if the slug is
-        not: a deferred field is never fetched here, as that would cost a query)."""
-        if "slug" not in self.__dict__:
-            return None
-        return LinkFace(
-            self.__dict__.get("slug"),
-            self.__dict__.get("name"),
-            self.__dict__.get("short_definition"),
-        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Saves this row alone, its Markdown rendered: pages print the stored HTML. Redirects
@@ -163,6 +146,23 @@ class Term(models.Model):
 
     def get_absolute_url(self) -> str:
         return term_url(self.slug)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Term:
+        term = super().from_db(db, field_names, values)
+        term.loaded = term.face()
+        return term
+
+    def face(self) -> LinkFace | None:
+        """What links to this term show of it, as far as it is loaded (None if the slug is
+        not: a deferred field is never fetched here, as that would cost a query)."""
+        if "slug" not in self.__dict__:
+            return None
+        return LinkFace(
+            self.__dict__.get("slug"),
+            self.__dict__.get("name"),
+            self.__dict__.get("short_definition"),
+        )
 
     @property
     def is_published(self) -> bool:
@@ -309,11 +309,11 @@ class FAQ(models.Model):
         self.answer_html = self.render().html
         super().save(*args, **kwargs)
 
-    def render(self) -> Rendered:
-        return render_linked(self.answer, id_prefix=f"{self.anchor}-")
-
     def get_absolute_url(self) -> str:
         return f"{self.term.get_absolute_url()}#{self.anchor}"
+
+    def render(self) -> Rendered:
+        return render_linked(self.answer, id_prefix=f"{self.anchor}-")
 
     @property
     def anchor(self) -> str:

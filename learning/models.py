@@ -111,15 +111,15 @@ class Lesson(models.Model):
         self.minutes = max(1, math.ceil(words / WORDS_PER_MINUTE) + MINUTES_PER_WIDGET * widgets)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("learning:lesson", kwargs={"guide": self.guide.slug, "lesson": self.slug})
+
     def render(self) -> Rendered:
         # clean() and save() both need the rendering; do it once per version of the text.
         cached = getattr(self, "_rendered", None)
         if cached is None or cached[0] != self.body:
             self._rendered = (self.body, render_linked(self.body, with_toc=True))
         return self._rendered[1]
-
-    def get_absolute_url(self) -> str:
-        return reverse("learning:lesson", kwargs={"guide": self.guide.slug, "lesson": self.slug})
 
     def clean(self) -> None:
         errors = link_errors(self.render())

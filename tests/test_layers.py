@@ -50,7 +50,9 @@ def test_the_layers_cover_the_apps():
     assert {package for package, _ in MODULES} == set(MAY_IMPORT)
 
 
-@pytest.mark.parametrize(("package", "path"), MODULES, ids=[str(p.relative_to(ROOT)) for _, p in MODULES])
+@pytest.mark.parametrize(
+    ("package", "path"), MODULES, ids=[str(p.relative_to(ROOT)) for _, p in MODULES]
+)
 def test_imports_point_down(package, path):
     tree = ast.parse(path.read_text(), str(path))
     upward = []
@@ -61,7 +63,9 @@ def test_imports_point_down(package, path):
     assert upward == []
 
 
-@pytest.mark.parametrize(("package", "path"), MODULES, ids=[str(p.relative_to(ROOT)) for _, p in MODULES])
+@pytest.mark.parametrize(
+    ("package", "path"), MODULES, ids=[str(p.relative_to(ROOT)) for _, p in MODULES]
+)
 def test_no_import_hides_in_a_function(package, path):
     tree = ast.parse(path.read_text(), str(path))
     hidden = []
@@ -75,7 +79,9 @@ def test_no_import_hides_in_a_function(package, path):
     assert hidden == []
 
 
-@pytest.mark.parametrize(("package", "path"), MODULES, ids=[str(p.relative_to(ROOT)) for _, p in MODULES])
+@pytest.mark.parametrize(
+    ("package", "path"), MODULES, ids=[str(p.relative_to(ROOT)) for _, p in MODULES]
+)
 def test_no_app_imports_another_apps_private_names(package, path):
     tree = ast.parse(path.read_text(), str(path))
     private = [
