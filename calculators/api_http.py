@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -31,3 +32,11 @@ def read_only_json(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return csrf_exempt(wrapper)
+
+
+def form_errors_json(form: forms.Form) -> JsonResponse:
+    """An invalid form's 400, as the API contract has it: {"errors": {field: [message]}}."""
+    return JsonResponse(
+        {"errors": {field: list(messages) for field, messages in form.errors.items()}},
+        status=400,
+    )

@@ -44,6 +44,52 @@ class BoundedIntegerField(forms.IntegerField):
         return super().to_python(value)
 
 
+class WholeNumberField(forms.IntegerField):
+    """A whole number written in ASCII digits only: a page number, a diagram's size, the id of
+    an answer. Leading zeros are fine.
+
+    It is stricter than BoundedIntegerField, which forgives the commas and spaces of a pasted
+    "4,096". IntegerField alone would take " 1", "+1", "1.0" and "١" (int() reads
+    Arabic-Indic digits). The length is checked before int() runs: int() refuses more than
+    4,300 digits, and a number longer than the largest allowed is out of range anyway.
+    Every refusal has one `message` (by default, one naming the range); it may use
+    %(value)s, the text as typed."""
+
+    def __init__(
+        self, *, min_value: int = 1, max_value: int, message: str = "", **kwargs: Any
+    ) -> None:
+        message = message or f"Enter a whole number from {min_value:,} to {max_value:,}."
+        kwargs["error_messages"] = {
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if not (text.isascii() and text.isdigit()):
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": text}
+            )
+        digits = text.lstrip("0") or "0"
+        if len(digits) > len(str(self.max_value)):
+            raise forms.ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"limit_value": self.max_value, "value": text},
+            )
+        return int(digits)
+
+
+def first_error(form: forms.Form) -> str:
+    """The message a page shows for an invalid form: its first field's first error."""
+    return next(iter(form.errors.values()))[0]
+
+
 def number(label: str, minimum: int, maximum: int, help_text: str = "") -> BoundedIntegerField:
     return BoundedIntegerField(
         label=label, required=False, min_value=minimum, max_value=maximum, help_text=help_text

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django import forms
 from django.template.loader import render_to_string
 
 from calculators.definitions import CALCULATORS
+from calculators.forms import WholeNumberField, first_error
 from calculators.widgets import WidgetError, form_problems
-from glossary.whole_numbers import whole_number
 from sizing import get_gpu, human_bytes, human_count, mlp_parameters
 
 MAX_UNITS = 1_000_000
 
 
-def _whole(args: dict[str, str], name: str, default: int) -> int:
-    number = whole_number(args.get(name, str(default)), most=MAX_UNITS)
-    if number is None:
-        raise WidgetError(f"{name} must be a whole number from 1 to {MAX_UNITS:,}")
-    return number
+def _units(name: str) -> WholeNumberField:
+    message = f"{name} must be a whole number from 1 to {MAX_UNITS:,}"
+    return WholeNumberField(required=False, max_value=MAX_UNITS, message=message)
+
+
+class DenseLayerArguments(forms.Form):
+    inputs = _units("inputs")
+    outputs = _units("outputs")
 
 
 def neuron(args: dict[str, str]) -> str:
@@ -30,7 +34,11 @@ def neuron(args: dict[str, str]) -> str:
 
 
 def dense_layer(args: dict[str, str]) -> str:
-    inputs, outputs = _whole(args, "inputs", 784), _whole(args, "outputs", 128)
+    form = DenseLayerArguments(args)
+    if not form.is_valid():
+        raise WidgetError(first_error(form))
+    inputs = form.cleaned_data["inputs"] or 784
+    outputs = form.cleaned_data["outputs"] or 128
     weights = inputs * outputs
     total = mlp_parameters([inputs, outputs])
     return render_to_string(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, JsonResponse
 
-from calculators.api_http import read_only_json
+from calculators.api_http import form_errors_json, read_only_json
+from glossary.forms import TermListForm
 from glossary.models import Term
 from glossary.selectors import relation_groups, term_for_page
-from glossary.whole_numbers import whole_number
 
 PAGE_SIZE = 50
 
@@ -19,9 +19,10 @@ def _error(field: str, message: str, status: int = 400) -> JsonResponse:
 
 @read_only_json
 def term_list(request: HttpRequest) -> JsonResponse:
-    number = whole_number(request.GET.get("page", "1"), most=999_999)
-    if number is None:
-        return _error("page", "A page number is a whole number from 1.")
+    form = TermListForm(request.GET)
+    if not form.is_valid():
+        return form_errors_json(form)
+    number = form.cleaned_data["page"]
     terms = Term.objects.published().only("slug", "name", "short_definition", "updated")
     paginator = Paginator(terms, PAGE_SIZE)
     if number > paginator.num_pages:

@@ -8,8 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from calculators.api_http import form_errors_json
+from calculators.forms import first_error
+from glossary.forms import SEARCH_PAGES, SearchForm, SuggestForm, TopicFilterForm
 from glossary.models import Term, Topic
-from glossary.search import MAX_QUERY_LENGTH, last_engine, normalise_query, search_terms
+from glossary.search import last_engine, search_terms
 from glossary.selectors import (
     group_by_letter,
     index_terms,
@@ -21,7 +24,6 @@ from glossary.selectors import (
 from glossary.share_images import share_png
 from glossary.slugs import SLUG_PATTERN
 from glossary.structured_data import term_graph
-from glossary.whole_numbers import whole_number
 
 _SLUG = re.compile(SLUG_PATTERN)
 
@@ -34,20 +36,15 @@ def _checked_slug(slug: str) -> str:
 
 @require_safe
 def term_index(request: HttpRequest) -> HttpResponse:
-    topic = None
-    topic_slug = request.GET.get("topic", "")
-    if topic_slug:
-        topic = Topic.objects.filter(slug=topic_slug).first()
-        if topic is None:
-            return render(
-                request,
-                "glossary/term_index.html",
-                {
-                    "error": f"There is no topic “{topic_slug[:80]}”.",
-                    "topics": topics_with_counts(),
-                },
-                status=400,
-            )
+    form = TopicFilterForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "glossary/term_index.html",
+            {"error": first_error(form), "topics": topics_with_counts()},
+            status=400,
+        )
+    topic = form.cleaned_data["topic"]
     terms = index_terms(topic)
     return render(
         request,
@@ -123,28 +120,19 @@ def term_share_image(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 SEARCH_PAGE_SIZE = 20
-SEARCH_PAGES = 3  # past the 60th result, a narrower query serves a reader better
 
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    raw = request.GET.get("q", "")
-    if len(raw) > MAX_QUERY_LENGTH * 2:
+    form = SearchForm(request.GET)
+    if not form.is_valid():
         return render(
             request,
             "glossary/search.html",
-            {"error": f"That search is too long: use at most {MAX_QUERY_LENGTH} characters."},
+            {"query": form.cleaned_data.get("q", ""), "error": first_error(form)},
             status=400,
         )
-    query = normalise_query(raw)
-    number = whole_number(request.GET.get("page", "1"), most=SEARCH_PAGES)
-    if number is None:
-        return render(
-            request,
-            "glossary/search.html",
-            {"query": query, "error": f"Pages of results run from 1 to {SEARCH_PAGES}."},
-            status=400,
-        )
+    query, number = form.cleaned_data["q"], form.cleaned_data["page"]
     # One more than the page holds tells whether a next page exists.
     started = time.perf_counter()
     found = search_terms(query, limit=number * SEARCH_PAGE_SIZE + 1) if query else []
@@ -168,12 +156,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def suggest(request: HttpRequest) -> JsonResponse:
-    raw = request.GET.get("q", "")
-    if len(raw) > MAX_QUERY_LENGTH * 2:
-        return JsonResponse(
-            {"errors": {"q": [f"Use at most {MAX_QUERY_LENGTH} characters."]}}, status=400
-        )
-    query = normalise_query(raw)
+    form = SuggestForm(request.GET)
+    if not form.is_valid():
+        return form_errors_json(form)
+    query = form.cleaned_data["q"]
     hits = search_terms(query, limit=8) if query else []
     return JsonResponse(
         {

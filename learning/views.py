@@ -5,7 +5,9 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from learning.grading import GradingError, grade, score
+from calculators.forms import first_error
+from learning.forms import KnowledgeCheckForm
+from learning.grading import grade, score
 from learning.selectors import guide_for_page, guides_for_index, lesson_for_page
 from learning.structured_data import guide_graph, lesson_graph
 
@@ -45,12 +47,12 @@ def lesson_detail(request: HttpRequest, guide: str, lesson: str) -> HttpResponse
     status = 200
     if request.method == "POST":
         questions = list(place.lesson.questions.all())
-        try:
-            graded = grade(questions, request.POST)
-        except GradingError as error:
-            context["check_error"] = str(error)
+        form = KnowledgeCheckForm(questions, request.POST)
+        if not form.is_valid():
+            context["check_error"] = first_error(form)
             status = 400
         else:
+            graded = grade(questions, form.cleaned_data)
             right, total = score(graded)
             context.update(graded=graded, right=right, total=total)
     return render(request, "learning/lesson_detail.html", context, status=status)
