@@ -35,7 +35,7 @@ from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from config.cache import ResilientRedisCache
+from caching.backends import ResilientRedisCache
 from glossary import search
 
 logger = logging.getLogger("config.content_version")

@@ -13,8 +13,8 @@ from django.db import transaction
 from factories import make_term
 from manage_command import run_manage
 
+from caching.backends import ResilientRedisCache
 from config import content_version
-from config.cache import ResilientRedisCache
 from config.content_version import FileVersion, RedisVersion
 from config.page_cache import local_pages
 
@@ -160,7 +160,7 @@ def test_with_redis_a_hit_comes_from_memory_then_from_redis_then_not_at_all(
 ):
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
+            "BACKEND": "caching.backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
-logger = logging.getLogger("config.cache")
+logger = logging.getLogger("caching.backends")
 
 
 class ResilientRedisCache(RedisCache):
