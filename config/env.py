@@ -55,7 +55,7 @@ def cache_from_url(url: str) -> dict[str, object]:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
-            "BACKEND": "config.cache.ResilientRedisCache",
+            "BACKEND": "caching.backends.ResilientRedisCache",
             "LOCATION": url,
             # Fail fast when Redis is away: a page must not wait on a dead cache.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

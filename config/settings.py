@@ -49,8 +49,11 @@ INSTALLED_APPS = [
     "content",
     "glossary",
     "learning",
-    "config",  # last: its ready() wires saves of the apps above to the content version
+    "config",  # the site: root URLs, site-wide views and management commands
 ]
+# The apps whose saves and deletes move the content version (caching/content_version.py),
+# retiring every cached page and each process's search copy.
+CONTENT_APPS = ["glossary", "learning", "calculators"]
 
 MIDDLEWARE = [
     "config.logs.RequestLogMiddleware",
@@ -59,7 +62,7 @@ MIDDLEWARE = [
     # A cached page is answered here, before sessions, CSRF and the rest are set up for it;
     # ConditionalGet turns a matching If-None-Match or If-Modified-Since into a 304.
     "django.middleware.http.ConditionalGetMiddleware",
-    "config.page_cache.PageCacheMiddleware",
+    "caching.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,13 +128,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
-# Cached pages each process keeps in its own memory (config/page_cache.py), per process.
+# Without a shared cache, the cached pages each process keeps in its own memory
+# (caching/page_cache.py).
 PAGE_CACHE_LOCAL_MB = env_int("PAGE_CACHE_LOCAL_MB", 32)
 # Search runs in each process's memory up to this many published terms, and on PostgreSQL in
 # SQL above (glossary/search.py): about 11 MB per process per 1,000 terms.
 SEARCH_MEMORY_TERMS = env_int("SEARCH_MEMORY_TERMS", 15000)
 # Without Redis, the processes on this machine learn of an edit from this file (see
-# config/content_version.py); it must be on a disk they all share and can write.
+# caching/content_version.py); it must be on a disk they all share and can write.
 CONTENT_VERSION_FILE = env_str("CONTENT_VERSION_FILE", str(BASE_DIR / "var" / "content-version"))
 
 AUTHENTICATION_BACKENDS = [

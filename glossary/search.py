@@ -6,7 +6,7 @@ Two engines, one set of ordering rules:
   so does PostgreSQL while the glossary has at most `SEARCH_MEMORY_TERMS` published terms
   (15,000 by default): a fraction of a millisecond, no round trip, about as fast at 10,000
   terms as at 60 (the work follows what matches, not the size of the glossary). The copy is
-  kept under the content version (config/content_version.py), so an edit anywhere retires it
+  kept under the content version (caching/content_version.py), so an edit anywhere retires it
   at once; on PostgreSQL a copy of more than BUILD_INLINE_TERMS terms is made by a thread,
   and SQL answers meanwhile.
 - PostgreSQL, for larger glossaries: full-text search (websearch syntax, English stemming)
@@ -28,7 +28,7 @@ import re
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
 from operator import add, and_, eq, mul, or_
@@ -40,6 +40,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.text import slugify
 
+from caching import content_version
 from glossary.models import Alias, Term
 from glossary.slugs import term_url
 
@@ -292,21 +293,6 @@ _building: dict[str, object] = {}  # by which process a copy is being made, and 
 _lock = threading.Lock()
 
 
-# Where this process's content version comes from: the site plugs it in (config sits above
-# glossary, so glossary cannot import it; config/content_version.py registers `current`).
-# Until then, or when it answers None, the fingerprint query tells when the copy is stale.
-def _unknown_version() -> str | None:
-    return None
-
-
-_content_version: Callable[[], str | None] = _unknown_version
-
-
-def use_content_version(source: Callable[[], str | None]) -> None:
-    global _content_version
-    _content_version = source
-
-
 def _forget_index(sender: type, **kwargs: object) -> None:
     """A save in this process drops its copy at once, whatever the fingerprint says (two
     states of the glossary can share one: fixtures loaded twice keep their timestamps)."""
@@ -338,7 +324,9 @@ def _fingerprint() -> tuple[object, ...]:
 
 def _load() -> _Index | None:
     global _index
-    version = _content_version()
+    # When there is no version to vouch for (no cache, or Redis away), the fingerprint query
+    # tells when the copy is stale.
+    version = content_version.current()
     key = ("version", version) if version is not None else _fingerprint()
     if _index is not None and _index[0] == key:
         return _index[1]

@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from config import content_version
-from config.page_cache import local_pages
+from caching import content_version
+from caching.page_cache import local_pages
 
 
 @pytest.fixture(autouse=True, scope="session")

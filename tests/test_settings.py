@@ -44,7 +44,7 @@ def test_env_list_splits_on_commas(monkeypatch):
 def test_cache_urls():
     assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
     redis = cache_from_url("redis://127.0.0.1:6379/1")
-    assert redis["BACKEND"] == "config.cache.ResilientRedisCache"
+    assert redis["BACKEND"] == "caching.backends.ResilientRedisCache"
     assert redis["LOCATION"] == "redis://127.0.0.1:6379/1"
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         cache_from_url("memcached://x")

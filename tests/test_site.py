@@ -116,13 +116,13 @@ def test_pages_answer_a_designed_503_while_the_database_is_down_and_recover(clie
 
 @pytest.mark.django_db
 def test_the_site_keeps_serving_when_redis_is_unreachable(client, caplog):
-    from config.cache import ResilientRedisCache
+    from caching.backends import ResilientRedisCache
 
     dead = ResilientRedisCache(
         "redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
     )
     ResilientRedisCache._down = False
-    with caplog.at_level("WARNING", logger="config.cache"):
+    with caplog.at_level("WARNING", logger="caching.backends"):
         for _ in range(3):
             assert dead.get("x", "fallback") == "fallback"
             dead.set("x", 1)

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
-logger = logging.getLogger("config.cache")
+logger = logging.getLogger("caching.backends")
 
 
 class ResilientRedisCache(RedisCache):
@@ -37,13 +37,6 @@ class ResilientRedisCache(RedisCache):
             return default
         self._ok()
         return value
-
-    def get_or_raise(self, key: Any, default: Any = None) -> Any:
-        """A read that tells an outage from a miss (the content-version watcher needs to)."""
-        return super().get(key, default)
-
-    def set_or_raise(self, key: Any, value: Any, timeout: Any) -> None:
-        super().set(key, value, timeout)
 
     def get_many(self, keys: Any, version: Any = None) -> dict[Any, Any]:
         try:
@@ -72,12 +65,14 @@ class ResilientRedisCache(RedisCache):
             self._failed(error)
             return False
 
-    def set_many(self, *args: Any, **kwargs: Any) -> list[Any]:
+    def set_many(self, data: dict[Any, Any], *args: Any, **kwargs: Any) -> list[Any]:
+        """As Django's, answering the keys that could not be written: all of them when Redis
+        is away (the content version tells a save Redis missed by it)."""
         try:
-            return list(super().set_many(*args, **kwargs))
+            return list(super().set_many(data, *args, **kwargs))
         except RedisError as error:
             self._failed(error)
-            return []
+            return list(data)
 
     def delete_many(self, *args: Any, **kwargs: Any) -> None:
         try:

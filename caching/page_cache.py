@@ -1,17 +1,20 @@
-"""Whole-page caching for readers, in each process's memory and (with Redis) shared by every
-instance, and retired the moment an editor saves anything.
+"""Whole-page caching for readers, retired the moment an editor saves anything.
 
-Every cached page is stored under the current *content version* (config/content_version.py).
-Saving or deleting any glossary, learning or catalog object makes a new version, which every
-process learns of at once, so each misses on its next request and renders afresh; old entries
-expire on their own. Editors (anyone with a session cookie), non-GET requests, search and the
-admin are never cached.
+Every cached page is stored under the current *content version* (caching/content_version.py).
+Saving or deleting any object of CONTENT_APPS makes a new version, so every process misses on
+its next request and renders afresh; old entries expire on their own. Editors (anyone with a
+session cookie), non-GET requests, search and the admin are never cached.
+
+Where pages are kept follows the version. With a shared cache (Redis), in that cache: a hit is
+one round trip that reads the version and the page together (MGET). With local memory (one
+machine), in each process's own memory (`local_pages`): a hit costs one `stat` of the version
+file and no network.
 
 A page is stored once, already compressed: the body as it is, gzipped and brotli-compressed,
-with its ETag worked out. A hit then costs no rendering, hashing or compressing (and, from the
-process's own memory, no network), and the reader gets the smallest encoding their browser
-accepts. Conditional GET (If-None-Match, If-Modified-Since → 304) is answered by Django's
-ConditionalGetMiddleware, which sits just outside this one and finds the ETag already set.
+with its ETag worked out. A hit then costs no rendering, hashing or compressing, and the
+reader gets the smallest encoding their browser accepts. Conditional GET (If-None-Match,
+If-Modified-Since → 304) is answered by Django's ConditionalGetMiddleware, which sits just
+outside this one and finds the ETag already set.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
-from config import content_version
+from caching import content_version
 
 PAGE_TIMEOUT = 60 * 60 * 24
 NEVER = ("/search/", "/healthz", "/static/", "/bench/")  # /bench/: the baseline runs its view
@@ -168,11 +171,8 @@ local_pages = LocalPages(settings.PAGE_CACHE_LOCAL_MB * 1024 * 1024)
 
 
 class PageCacheMiddleware:
-    """A hit costs no network when this process knows the content version (see
-    config/content_version.py) and served the page lately; one Redis read when another
-    process did; and, when the version cannot be vouched for, one round trip that reads the
-    version and the page together (MGET). A page is served only if it was stored under the
-    version that is current."""
+    """Serves a page stored under the content version now current, or renders and stores it.
+    Sits before sessions and CSRF (see MIDDLEWARE), so a hit sets up neither."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -180,29 +180,25 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _cacheable(request):
             return self.get_response(request)
-        coding = wanted_coding(request)
-        key = f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+        path = f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+        key = f"{path}:{wanted_coding(request)}"
         source = content_version.source()
-        version = source.current()
-        if version is not None:
-            page = local_pages.get(version, f"{key}:{coding}")
-            if page is not None:
-                return serve(request, page, "hit")
-        if source.shared_cache:
-            if version is None:
-                found = cache.get_many([content_version.VERSION_KEY, f"{key}:{coding}"])
-                version = found.get(content_version.VERSION_KEY) or source.stored_or_none()
-                version = None if version is None else str(version) + source.suffix
-                entry = found.get(f"{key}:{coding}")
-            else:
-                entry = cache.get(f"{key}:{coding}")
+        if isinstance(source, content_version.CacheVersion):
+            found = cache.get_many([content_version.VERSION_KEY, key])
+            version = source.read(found.get(content_version.VERSION_KEY))
+            entry = found.get(key)
             if (
-                isinstance(entry, tuple)
+                version is not None
+                and isinstance(entry, tuple)
                 and entry[0] == version
                 and isinstance(entry[1], StoredPage)
             ):
-                local_pages.put(version, f"{key}:{coding}", entry[1])
                 return serve(request, entry[1], "hit")
+        else:
+            version = source.current()
+            page = None if version is None else local_pages.get(version, key)
+            if page is not None:
+                return serve(request, page, "hit")
         response = self.get_response(request)
         if (
             response.status_code != 200
@@ -217,11 +213,12 @@ class PageCacheMiddleware:
             "Cache-Control", f"public, max-age={BROWSER_MAX_AGE}, stale-while-revalidate=600"
         )
         page = store(response)
-        each_coding = {f"{key}:{each}": only(page, each) for each in ("br", "gzip", "identity")}
-        for name, stored in each_coding.items():
-            local_pages.put(version, name, stored)
-        if source.shared_cache:
+        each_coding = {f"{path}:{each}": only(page, each) for each in ("br", "gzip", "identity")}
+        if isinstance(source, content_version.CacheVersion):
             cache.set_many(
                 {name: (version, stored) for name, stored in each_coding.items()}, PAGE_TIMEOUT
             )
+        else:
+            for name, stored in each_coding.items():
+                local_pages.put(version, name, stored)
         return serve(request, page, "miss")
