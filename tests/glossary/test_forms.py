@@ -6,7 +6,7 @@ import pytest
 from django.http import QueryDict
 from factories import make_topic
 
-from glossary.diagrams import DenseLayerArguments
+from content.diagrams import DenseLayerArguments
 from glossary.forms import SearchForm, SuggestForm, TermListForm, TopicFilterForm
 
 BAD_PAGES = ["0", "4", "-1", "+1", "1.0", " 1", "1 ", "x", "²", "١", "99999999999999999999",
