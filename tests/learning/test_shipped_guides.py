@@ -87,6 +87,7 @@ def test_the_shipped_content_has_code_samples_with_outputs():
     assert len(_samples()) >= 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where,code,output", _samples(), ids=lambda v: str(v)[:40])
 def test_a_code_sample_prints_exactly_its_shown_output(where, code, output):
     result = subprocess.run(  # noqa: S603 - our own interpreter running our own shipped sample
