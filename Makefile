@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run dev test lint check-python install clean
+.PHONY: run dev test test-fast lint check-python install clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -59,8 +59,14 @@ $(NODE_STAMP): package.json package-lock.json
 test: install $(NODE_DEPS)
 	$(PY) -m pytest
 
+# The inner loop: everything but the tests that start other processes (gunicorn, manage.py,
+# Python: marked slow) or drive Chromium (marked browser). `make test` still runs them all.
+test-fast: install
+	$(PY) -m pytest -m "not slow and not browser"
+
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
 clean:

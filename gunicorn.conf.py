@@ -1,13 +1,17 @@
 """gunicorn settings for production (the container starts `gunicorn config.wsgi`)."""
 
 import multiprocessing
-import os
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# The same strict parsing as the settings: GUNICORN_TIMEOUT=soon stops gunicorn at start-up with
+# a message naming the variable. (gunicorn itself reads WEB_CONCURRENCY too, with a bare int(),
+# before this file: a malformed one fails there first, with a ValueError.)
+from config.env import env_int, env_str
+
+bind = f"0.0.0.0:{env_int('PORT', 8000)}"
 # The usual rule for sync workers: two per core, plus one.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+workers = env_int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 worker_class = "sync"
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+timeout = env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 30
 keepalive = 5
 # The app is loaded once, before the workers fork: they share its memory, start in
@@ -36,4 +40,4 @@ limit_request_field_size = 8190
 # plain gunicorn access line per request would only repeat it.
 accesslog = None
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -100,7 +100,7 @@ class Term(models.Model):
     example_html = models.TextField(blank=True, editable=False)
     search_names = models.TextField(blank=True, editable=False)  # name and aliases
     search_document = models.TextField(blank=True, editable=False)  # every word a reader sees
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     checks = models.JSONField(
         default=list,
         blank=True,

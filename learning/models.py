@@ -31,7 +31,7 @@ class GuideQuerySet(models.QuerySet["Guide"]):
 class Guide(models.Model):
     title = models.CharField(max_length=150)
     slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
-    level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER)
+    level = models.CharField(max_length=20, choices=Level, default=Level.BEGINNER)
     summary = models.CharField(max_length=300)
     outcomes = models.TextField(
         blank=True, help_text="What a reader will learn: one plain sentence per line."

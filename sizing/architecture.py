@@ -47,6 +47,19 @@ class Architecture:
 
     Raises ``SizingError`` naming every bad field. ``dataclasses.replace`` keeps the
     resolved sizes; pass ``head_dim=None`` (or ``kv_heads``, ``ffn``) to derive them again.
+
+    >>> llama_3_8b = Architecture(layers=32, hidden=4096, heads=32, kv_heads=8, ffn=14336,
+    ...                           vocab=128256)
+    >>> llama_3_8b.head_dim
+    128
+    >>> from sizing import SizingError
+    >>> try:
+    ...     Architecture(layers=0, hidden=4096, heads=3, vocab=1)
+    ... except SizingError as error:
+    ...     for field, messages in error.errors.items():
+    ...         print(field, messages)
+    layers ['must be between 1 and 1,000']
+    heads ['must divide hidden (4,096) when head_dim is not given']
     """
 
     layers: int
@@ -193,7 +206,16 @@ class ParameterCount:
 def count_parameters(arch: Architecture) -> ParameterCount:
     """Count every parameter: embeddings, attention, MLP (all experts), router, norms and
     output head. Each layer has two norms and the model one final norm; the output head
-    has no bias (as in GPT-2 and Llama)."""
+    has no bias (as in GPT-2 and Llama).
+
+    >>> llama_3_8b = Architecture(layers=32, hidden=4096, heads=32, kv_heads=8, ffn=14336,
+    ...                           vocab=128256)
+    >>> count = count_parameters(llama_3_8b)
+    >>> count.total
+    8030261248
+    >>> count.breakdown["mlp"], count.breakdown["norms"]
+    (5637144576, 266240)
+    """
     layer_projections = projections(arch)
     attention = sum(_size(layer_projections[name]) for name in ATTENTION_PROJECTIONS)
     one_expert = sum(

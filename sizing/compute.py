@@ -45,7 +45,11 @@ _HOURS_PER_DAY: Final = 24
 
 
 def training_flops(active_params: int, tokens: int) -> int:
-    """Training compute: 6 × active parameters × tokens."""
+    """Training compute: 6 × active parameters × tokens.
+
+    >>> training_flops(8_000_000_000, 15_000_000_000_000)
+    720000000000000000000000
+    """
     n = check_integer("params", active_params, minimum=1, maximum=MAX_PARAMS)
     d = check_integer("tokens", tokens, minimum=1, maximum=MAX_TOKENS)
     return TRAINING_FLOPS_PER_PARAM_TOKEN * n * d
@@ -53,7 +57,11 @@ def training_flops(active_params: int, tokens: int) -> int:
 
 def chinchilla_optimal_tokens(params: int) -> int:
     """Compute-optimal training tokens: 20 per parameter (Hoffmann et al. 2022). Fitted
-    on dense models; for a mixture of experts it is only a rough guide."""
+    on dense models; for a mixture of experts it is only a rough guide.
+
+    >>> chinchilla_optimal_tokens(70_000_000_000)
+    1400000000000
+    """
     n = check_integer("params", params, minimum=1, maximum=MAX_PARAMS)
     return CHINCHILLA_TOKENS_PER_PARAM * n
 

@@ -47,7 +47,13 @@ class HumanNumber:
 
 def human_count(n: int) -> HumanNumber:
     """3 -> "3", 101,770 -> "101.8K", 8,030,261,248 -> "8.0B", 1.7 × 10^12 -> "1.7T";
-    from 1,000T on (FLOPs, tokens), scientific notation: 3.1 × 10^23 -> "3.1e23"."""
+    from 1,000T on (FLOPs, tokens), scientific notation: 3.1 × 10^23 -> "3.1e23".
+
+    >>> str(human_count(8_030_261_248)), str(human_count(101_770)), str(human_count(3))
+    ('8.0B', '101.8K', '3')
+    >>> human_count(1_700)
+    HumanNumber(exact=1700, text='1.7K')
+    """
     value = check_integer("n", n, minimum=0)
     if value < _COUNT_UNITS[0][0]:
         return HumanNumber(value, str(value))
@@ -60,7 +66,13 @@ def human_count(n: int) -> HumanNumber:
 
 def human_bytes(n: int, *, binary: bool = False) -> HumanNumber:
     """16,060,522,496 -> "16.06 GB" (decimal, 10^9) or, with ``binary``, "14.96 GiB"
-    (2^30). Under 1 kB: "512 B". Beyond the largest unit, it counts in that unit."""
+    (2^30). Under 1 kB: "512 B". Beyond the largest unit, it counts in that unit.
+
+    >>> str(human_bytes(16_060_522_496)), str(human_bytes(16_060_522_496, binary=True))
+    ('16.06 GB', '14.96 GiB')
+    >>> str(human_bytes(512))
+    '512 B'
+    """
     value = check_integer("bytes", n, minimum=0)
     units = _BINARY_BYTES if binary else _DECIMAL_BYTES
     if value < units[0][0]:

@@ -180,7 +180,13 @@ def fits_on(
     memory), at least one. By memory only: it assumes the model splits evenly across
     devices and ignores interconnect, per-device copies and compute speed. Apple
     machines cannot pool memory, so counts above one mean "does not fit" for them in
-    practice. With ``max_count``, GPUs needing more are left out."""
+    practice. With ``max_count``, GPUs needing more are left out.
+
+    Llama 3 70B's weights in bf16 (141,107,412,992 bytes) need two H100s or one H200:
+
+    >>> [(fit.gpu.slug, fit.count) for fit in fits_on(141_107_412_992)][:3]
+    [('h100-sxm', 2), ('h100-pcie', 2), ('h200', 1)]
+    """
     size = check_integer("total_bytes", total_bytes, minimum=0)
     fits = [Fit(gpu, max(1, -(-size // gpu.usable_memory_bytes))) for gpu in gpus]
     if max_count is not None:

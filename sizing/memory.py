@@ -84,7 +84,16 @@ def kv_cache_bytes(
     arch: Architecture, context: int, batch: int = 1, kv_dtype: Dtype | str = "bf16"
 ) -> int:
     """Keys and values for every layer and token: 2 × layers × kv_heads × head_dim ×
-    context × batch × bytes per element (rounded up to a byte for block formats)."""
+    context × batch × bytes per element (rounded up to a byte for block formats).
+
+    Llama 3 8B (32 layers, 8 key/value heads of 128) at 8,192 tokens, in bf16: 1 GiB.
+
+    >>> from sizing import Architecture
+    >>> llama_3_8b = Architecture(layers=32, hidden=4096, heads=32, kv_heads=8, ffn=14336,
+    ...                           vocab=128256)
+    >>> kv_cache_bytes(llama_3_8b, context=8192)
+    1073741824
+    """
     check_integer("context", context, minimum=0, maximum=MAX_CONTEXT)
     check_integer("batch", batch, minimum=1, maximum=MAX_BATCH)
     elements = 2 * arch.layers * arch.kv_heads * arch.head_dim * context * batch

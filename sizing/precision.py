@@ -119,7 +119,12 @@ DTYPES: Final[Mapping[str, Dtype]] = MappingProxyType({d.name: d for d in _ALL})
 
 
 def get_dtype(dtype: Dtype | str) -> Dtype:
-    """Look a dtype up by name (case-insensitive, "Q4_K_M" works); pass Dtypes through."""
+    """Look a dtype up by name (case-insensitive, "Q4_K_M" works); pass Dtypes through.
+
+    >>> q4_k_m = get_dtype("Q4_K_M")
+    >>> q4_k_m.name, q4_k_m.bits
+    ('q4_k_m', Fraction(49, 10))
+    """
     if isinstance(dtype, Dtype):
         return dtype
     found = DTYPES.get(str(dtype).strip().lower())
@@ -137,6 +142,10 @@ def default_kv_dtype(dtype: Dtype | str) -> Dtype:
 
 def weights_bytes(params: int, dtype: Dtype | str) -> int:
     """Bytes to hold ``params`` weights: params × bits ÷ 8, rounded up to a whole byte.
-    Exact for plain types; for block types it assumes whole blocks."""
+    Exact for plain types; for block types it assumes whole blocks.
+
+    >>> weights_bytes(8_030_261_248, "bf16"), weights_bytes(8_030_261_248, "int4")
+    (16060522496, 4015130624)
+    """
     count = check_integer("params", params, minimum=0)
     return math.ceil(count * get_dtype(dtype).bits / 8)

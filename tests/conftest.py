@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from shipped_content import FIXTURES, GUIDES, ShippedContent
 
 from caching import content_version
 from caching.page_cache import local_pages
+from glossary.content_io import import_content
+from learning.content_io import import_guides
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -24,3 +32,36 @@ def _empty_cache():
     yield
     cache.clear()
     local_pages.clear()
+
+
+@pytest.fixture(scope="session")
+def shipped_content_dump(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> ShippedContent:
+    """The shipped content (fixtures/ and fixtures/guides/), imported once per run inside a
+    transaction that is rolled back, and dumped as JSON (see tests/shipped_content.py)."""
+    path = tmp_path_factory.mktemp("content") / "shipped-content.json"
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = import_content(FIXTURES)
+        guides = import_guides(GUIDES)
+        call_command(
+            "dumpdata", "glossary", "learning", "calculators", output=str(path), verbosity=0
+        )
+        transaction.set_rollback(True)
+    return ShippedContent(dump=path, report=report, guides=guides)
+
+
+@pytest.fixture(scope="module")
+def shipped_content(
+    shipped_content_dump: ShippedContent, django_db_blocker: Any
+) -> Iterator[ShippedContent]:
+    """The shipped content in the database for the rest of a module's tests, loaded from the
+    run's dump inside a transaction that is rolled back after the module, so the modules after
+    it see the database as migrations left it. Each test still runs in a transaction of its own
+    (a savepoint in this one), rolled back after it. No test in the module may be
+    transactional (`transactional_db`, `live_server`): it would end this transaction."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", str(shipped_content_dump.dump), verbosity=0)
+        with django_db_blocker.block():  # a test without django_db still has no database
+            yield shipped_content_dump
+        transaction.set_rollback(True)

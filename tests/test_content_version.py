@@ -203,6 +203,7 @@ def test_local_pages_keep_to_their_budget_and_their_version():
     assert pages.get("v2", "huge") is None  # past an eighth of the budget: not kept
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_an_edit_made_by_a_command_retires_the_pages_a_server_cached(client, settings):
     """A shell or management command serves no request, so nothing there loads the page

@@ -133,6 +133,7 @@ def _get(opener: urllib.request.OpenerDirector, url: str, data: dict | None = No
         return response.headers, response.read().decode()
 
 
+@pytest.mark.slow
 def test_an_edit_through_one_instance_shows_at_once_through_the_other(tmp_path):
     database_url, drop = _database_url(tmp_path)
     env = {

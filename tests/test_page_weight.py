@@ -9,14 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
-from django.db import transaction
 
 from glossary.models import Term
 from learning.models import Lesson
 
 BUDGET = 60 * 1000  # bytes, compressed: the page's HTML with its stylesheets and scripts
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # What the browser fetches to show the page: stylesheets, icons, preloads, scripts, images
 # (canonical and alternate links are addresses, not downloads).
 ASSET = re.compile(
@@ -33,17 +30,14 @@ IMG = re.compile(r"<img\b[^>]*>")
 
 
 @pytest.fixture(scope="module")
-def shipped(django_db_setup, django_db_blocker):
-    """The shipped content, imported once for this module inside a transaction that is rolled
-    back afterwards, so the tests after these see the database as migrations left it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("import_content", str(FIXTURES), verbosity=0)
-        call_command("import_guides", str(FIXTURES / "guides"), verbosity=0)
+def shipped(shipped_content, django_db_blocker):
+    """The shipped content, loaded once for this module (see `shipped_content`): the addresses
+    of its pages."""
+    with django_db_blocker.unblock():
         pages = ["/", "/glossary/", "/learn/", "/calculators/memory/"]
         pages += [term.get_absolute_url() for term in Term.objects.filter(status="published")]
         pages += [lesson.get_absolute_url() for lesson in Lesson.objects.all()]
-        yield pages
-        transaction.set_rollback(True)
+    return pages
 
 
 def _asset_bytes(url: str) -> int:

@@ -17,6 +17,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return run_manage(*args, drop={"DEBUG", "HTTPS", "ADMIN_URL"}, **env)
 
 
+@pytest.mark.slow
 def test_the_deploy_check_is_clean_with_production_settings():
     result = _manage(
         "check",
@@ -31,6 +32,7 @@ def test_the_deploy_check_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_admin_address_comes_from_the_environment():
     result = _manage(
         "shell",

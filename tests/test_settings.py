@@ -54,17 +54,20 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return run_manage("check", drop={"SECRET_KEY", "DEBUG"}, timeout=60, **env)
 
 
+@pytest.mark.slow
 def test_the_site_refuses_to_start_without_a_secret_key_when_debug_is_off():
     result = _start({})
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_site_starts_with_a_secret_key():
     result = _start({"SECRET_KEY": "x" * 60})
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_a_malformed_boolean_stops_the_start_with_a_clear_message():
     result = _start({"SECRET_KEY": "x" * 60, "DEBUG": "maybe"})
     assert result.returncode != 0

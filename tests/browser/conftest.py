@@ -10,10 +10,11 @@ What every browser test gets, through `open_page`:
 How the data works: `live_server` makes a test transactional (pytest-django requests
 `transactional_db` for it), so the server thread sees what the test commits, and every table is
 emptied after each test. Importing the shipped content takes seconds, so it is imported once a
-session, inside a transaction that is rolled back, and dumped to a JSON fixture; `site_content`
-loads that fixture into each test that wants it in a fraction of the time. The tests also ask
-for `serialized_rollback`, so each starts from the migrated state again (the "Editors" group
-and its permissions come from a migration, and the flush after a transactional test empties it).
+run (`shipped_content_dump`, tests/conftest.py), inside a transaction that is rolled back, and
+dumped to a JSON fixture; `site_content` loads that fixture into each test that wants it in a
+fraction of the time. The tests also ask for `serialized_rollback`, so each starts from the
+migrated state again (the "Editors" group and its permissions come from a migration, and the
+flush after a transactional test empties it).
 
 The suite skips, with the reason, when Chromium, Playwright, axe-core or the Nu checker (and
 Java) is missing, except when CI=true: then it fails, so CI always proves it.
@@ -33,7 +34,6 @@ from browser.checks import (
     AXE,
     CHROMIUM,
     CHROMIUM_ARGS,
-    ROOT,
     TIMEOUT_MS,
     VNU,
     missing_axe,
@@ -44,7 +44,8 @@ from browser.checks import (
 )
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connections, transaction
+from django.db import connections
+from shipped_content import ShippedContent
 
 # ---- The page watch ------------------------------------------------------------------------
 
@@ -162,29 +163,10 @@ def vnu_jar() -> Path:
     return VNU
 
 
-@pytest.fixture(scope="session")
-def shipped_content_fixture(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """The shipped content (fixtures/ and fixtures/guides/), imported once and dumped as JSON."""
-    from glossary.content_io import import_content
-    from learning.content_io import import_guides
-
-    path = tmp_path_factory.mktemp("content") / "shipped-content.json"
-    with django_db_blocker.unblock(), transaction.atomic():
-        import_content(ROOT / "fixtures")
-        import_guides(ROOT / "fixtures" / "guides")
-        call_command(
-            "dumpdata", "glossary", "learning", "calculators", output=str(path), verbosity=0
-        )
-        transaction.set_rollback(True)
-    return path
-
-
 @pytest.fixture
-def site_content(shipped_content_fixture: Path, db: None) -> None:
+def site_content(shipped_content_dump: ShippedContent, db: None) -> None:
     """The shipped content in this test's database (see the module docstring)."""
-    call_command("loaddata", str(shipped_content_fixture), verbosity=0)
+    call_command("loaddata", str(shipped_content_dump.dump), verbosity=0)
     cache.clear()
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.exceptions import ValidationError
+from shipped_content import catalog_entries
 
 from calculators.catalog_io import CatalogError, catalog_as_data, import_catalog
 from calculators.models import CatalogModel
@@ -107,7 +108,7 @@ def test_a_duplicate_slug_is_refused():
 
 
 def test_the_shipped_catalog_imports_every_entry(catalog):
-    entries = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
+    entries = catalog_entries()
     assert catalog == len(entries) >= 25
     assert set(CatalogModel.objects.values_list("slug", flat=True)) >= {e["slug"] for e in entries}
 
@@ -137,7 +138,7 @@ def test_export_then_import_into_an_empty_catalog_is_identical(tmp_path):
 
 
 def test_a_bad_entry_is_reported_and_nothing_is_saved(tmp_path):
-    entries = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
+    entries = catalog_entries()
     good = {**entries[0], "slug": "brand-new-model"}
     bad = {**entries[1], "slug": "broken-model",
            "architecture": {**entries[1]["architecture"], "heads": 7}}  # fmt: skip

@@ -4,32 +4,24 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from factories import make_term
-from reversion.models import Revision, Version
+from shipped_content import FIXTURES
 
 from glossary.content_io import export_content, import_content, term_as_data
 from glossary.models import FAQ, Alias, Relation, Resource, Status, Term, Topic
 
 pytestmark = pytest.mark.django_db
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 FLAGSHIP = ["parameters", "weights", "training", "large-language-model"]
 
 
 @pytest.fixture(scope="module")
-def shipped(django_db_setup, django_db_blocker):
-    # Loaded once for the module; each test still runs in a transaction that is rolled back.
-    with django_db_blocker.unblock():
-        report = import_content(FIXTURES)
-    yield report
-    with django_db_blocker.unblock():
-        Term.objects.all().delete()
-        Topic.objects.all().delete()
-        Version.objects.all().delete()
-        Revision.objects.all().delete()
+def shipped(shipped_content):
+    # The run's one import, loaded once for the module; each test still runs in a transaction
+    # that is rolled back. What the importer reported.
+    return shipped_content.report
 
 
 def test_the_shipped_content_imports_cleanly(shipped):

@@ -25,17 +25,35 @@ SYLLABLES = ["ka", "to", "ri", "men", "par", "am", "et", "er", "qu", "an", "ti",
 PUNCTUATION = ["", "", "", ".", ",", "-", "+", "?", "#"]
 
 
+def best_similar_ratio(matcher: difflib.SequenceMatcher, texts: list[str]) -> float:
+    """The highest difflib ratio of the matcher's query (its second sequence) with any of texts
+    when one reaches search.SIMILAR; below SIMILAR otherwise (then no ratio counts).
+
+    ratio() is only skipped for a text when difflib's own upper bounds on it, real_quick_ratio()
+    and then quick_ratio(), are already below SIMILAR: such a text's ratio is below SIMILAR too,
+    so the best one that counts is the same as over every text."""
+    best = 0.0
+    for text in texts:
+        matcher.set_seq1(text)
+        if matcher.real_quick_ratio() >= search.SIMILAR and matcher.quick_ratio() >= search.SIMILAR:
+            best = max(best, matcher.ratio())
+    return best
+
+
 def reference(query: str, rows: list[tuple], limit: int) -> list[tuple[float, int, str]]:
     """The scoring rules of glossary/search.py, applied to every term one by one."""
     entries = sorted(rows, key=lambda row: row[1].lower())
     q = query.lower()
     words = [w for w in WORD.findall(q) if len(w) > 1] or [q]
+    # The query is difflib's second sequence throughout: it is indexed once, not once per text.
+    matcher = difflib.SequenceMatcher(None, "", q)
+    query_slug = slugify(query)
     ranked = []
     for number, (_, name, slug, _, search_names, search_document) in enumerate(entries):
         names = [" ".join(n.split()).lower() for n in search_names.split("|")]
         name_words = {w for n in names for w in n.split()} - set(names)
         document = search_document.lower()
-        if q in names or slugify(query) == slug:
+        if q in names or query_slug == slug:
             if name.lower() == q:
                 ranked.append((1000.0, number, "name"))
             else:
@@ -43,11 +61,10 @@ def reference(query: str, rows: list[tuple], limit: int) -> list[tuple[float, in
             continue
         score, reason = 0.0, "text"
         texts = names + (sorted(name_words) if len(q) >= 4 else [])
-        ratio = max(difflib.SequenceMatcher(None, text, q).ratio() for text in texts)
         if any(q in n for n in names):
             score = 500.0 if any(n.startswith(q) for n in names) else 400.0
             reason = "name-prefix"
-        elif ratio >= search.SIMILAR:
+        elif (ratio := best_similar_ratio(matcher, texts)) >= search.SIMILAR:
             score, reason = 200.0 + 100 * ratio, "similar"
         matched = sum(word in document for word in words)
         if matched == len(words):

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
-import yaml
+from shipped_content import catalog_entries
 
 from sizing import Architecture, count_parameters
 
-CATALOG = Path(__file__).resolve().parents[2] / "fixtures" / "models.yaml"
 ROUNDED_TOLERANCE = 0.03
 
 REQUIRED_KEYS = {
@@ -67,11 +65,7 @@ KNOWN_EXACT = {
 }
 
 
-def load_catalog() -> list[dict]:
-    return yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
-
-
-ENTRIES = load_catalog()
+ENTRIES = catalog_entries()
 WITH_ARCHITECTURE = [e for e in ENTRIES if isinstance(e, dict) and e.get("architecture")]
 EXACT = [e for e in WITH_ARCHITECTURE if e.get("published_is_exact") is True]
 ROUNDED = [
