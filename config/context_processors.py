@@ -14,8 +14,8 @@ NAV_NAMES = {
     "learn": "learning:index",
     "calculators": "calculators:index",
     "api": "api:terms",
-    "search": "glossary:search",
-    "suggest": "glossary:suggest",
+    "search": "search:results",
+    "suggest": "search:suggest",
 }
 
 

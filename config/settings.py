@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "content",
     "glossary",
     "learning",
+    "search",
     "config",  # the site: root URLs, site-wide views and management commands
 ]
 # The apps whose saves and deletes move the content version (caching/content_version.py),
@@ -94,7 +95,7 @@ TEMPLATES = [
     },
 ]
 
-# The least pg_trgm word similarity at which PostgreSQL's search looks at a name.
+# The least pg_trgm word similarity at which PostgreSQL's search looks at a name (typos).
 SEARCH_WORD_SIMILARITY = 0.45
 DATABASES = {
     "default": dj_database_url.parse(
@@ -111,17 +112,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(test_db)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Set on every connection as it opens: pg_trgm's index finds names as far from the query
-    # as search accepts (its own default, 0.6, would drop some typos before they are scored),
-    # and search's prepared statement keeps one generic plan per connection instead of being
-    # planned for every query. Django prepares none of its own queries, so the second setting
-    # touches search alone. Behind a transaction-pooling PgBouncer, set both on the database.
+    # as search compares (its own default, 0.6, would drop some typos before they are
+    # scored). Behind a transaction-pooling PgBouncer, set it on the database instead.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = " ".join(
         part
         for part in (
             _options.get("options", ""),
             f"-c pg_trgm.word_similarity_threshold={SEARCH_WORD_SIMILARITY}",
-            "-c plan_cache_mode=force_generic_plan",
         )
         if part
     )
@@ -131,9 +129,6 @@ CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
 # Without a shared cache, the cached pages each process keeps in its own memory
 # (caching/page_cache.py).
 PAGE_CACHE_LOCAL_MB = env_int("PAGE_CACHE_LOCAL_MB", 32)
-# Search runs in each process's memory up to this many published terms, and on PostgreSQL in
-# SQL above (glossary/search.py): about 11 MB per process per 1,000 terms.
-SEARCH_MEMORY_TERMS = env_int("SEARCH_MEMORY_TERMS", 15000)
 # Without Redis, the processes on this machine learn of an edit from this file (see
 # caching/content_version.py); it must be on a disk they all share and can write.
 CONTENT_VERSION_FILE = env_str("CONTENT_VERSION_FILE", str(BASE_DIR / "var" / "content-version"))

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from config import views
 from config.sitemaps import SITEMAPS
 from glossary.feeds import TermFeed
+from search import views as search_views
 
 admin.site.site_header = "Weights & Measures — editors"
 admin.site.site_title = "Weights & Measures admin"
@@ -17,12 +18,14 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feeds/terms.atom", TermFeed(), name="term-feed"),
+    path("api/v1/search", search_views.search_api, name="search-api"),
     path("api/v1/", include("glossary.api_urls")),
     path("api/v1/sizing/", include("calculators.api_urls")),
     re_path(r"^api/(?P<path>.*)$", views.api_not_found),
     path("", include("calculators.urls")),
     path("", include("learning.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("search.urls")),
     path("", include("glossary.urls")),
 ]
 

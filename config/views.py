@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from calculators.definitions import CALCULATORS
-from glossary.search import search_terms
 from glossary.selectors import featured_terms, topics_with_counts
 from learning.selectors import guides_for_index
+from search.selectors import site_search
 
 logger = logging.getLogger(__name__)
 
@@ -72,12 +72,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """A 404 that helps: a search box, and the terms whose names come nearest the address."""
+    """A 404 that helps: a search box, and the pages whose names come nearest the address."""
     words = request.path.strip("/").split("/")[-1].replace("-", " ")[:100]
     nearest = []
     if words:
         try:
-            nearest = [hit.term for hit in search_terms(words, limit=5)]
+            nearest = site_search(words).hits[:5]
         except DatabaseError:
             nearest = []
     return render(request, "404.html", {"nearest": nearest, "guess": words}, status=404)

@@ -10,6 +10,4 @@ urlpatterns = [
     path("glossary/topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("glossary/<str:slug>/", views.term_detail, name="term"),
     path("glossary/<str:slug>/share.png", views.term_share_image, name="share-image"),
-    path("search/", views.search, name="search"),
-    path("search/suggest", views.suggest, name="suggest"),
 ]

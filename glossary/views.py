@@ -1,18 +1,15 @@
 from __future__ import annotations
 
 import re
-import time
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from calculators.api_http import form_errors_json
 from calculators.forms import first_error
-from glossary.forms import SEARCH_PAGES, SearchForm, SuggestForm, TopicFilterForm
+from glossary.forms import TopicFilterForm
 from glossary.models import Term, Topic
-from glossary.search import last_engine, search_terms
 from glossary.selectors import (
     group_by_letter,
     index_terms,
@@ -117,61 +114,3 @@ def term_share_image(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     return response
-
-
-SEARCH_PAGE_SIZE = 20
-
-
-@require_safe
-def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return render(
-            request,
-            "glossary/search.html",
-            {"query": form.cleaned_data.get("q", ""), "error": first_error(form)},
-            status=400,
-        )
-    query, number = form.cleaned_data["q"], form.cleaned_data["page"]
-    # One more than the page holds tells whether a next page exists.
-    started = time.perf_counter()
-    found = search_terms(query, limit=number * SEARCH_PAGE_SIZE + 1) if query else []
-    took = (time.perf_counter() - started) * 1000
-    first = (number - 1) * SEARCH_PAGE_SIZE
-    hits = found[first : first + SEARCH_PAGE_SIZE]
-    context = {
-        "query": query,
-        "hits": hits,
-        "page": number,
-        "first": first + 1,
-        "last": first + len(hits),
-        "has_next": len(found) > first + SEARCH_PAGE_SIZE and number < SEARCH_PAGES,
-    }
-    response = render(request, "glossary/search.html", context)
-    if query:
-        # How the search ran, for browsers' developer tools and the benchmark's warm-up.
-        response["Server-Timing"] = f'search;desc="{last_engine.get()}";dur={took:.2f}'
-    return response
-
-
-@require_safe
-def suggest(request: HttpRequest) -> JsonResponse:
-    form = SuggestForm(request.GET)
-    if not form.is_valid():
-        return form_errors_json(form)
-    query = form.cleaned_data["q"]
-    hits = search_terms(query, limit=8) if query else []
-    return JsonResponse(
-        {
-            "query": query,
-            "results": [
-                {
-                    "name": hit.term.name,
-                    "slug": hit.term.slug,
-                    "url": hit.term.get_absolute_url(),
-                    "short_definition": hit.term.short_definition,
-                }
-                for hit in hits
-            ],
-        }
-    )

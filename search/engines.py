@@ -1,0 +1,178 @@
+"""The two full-text engines behind search, asked the same three questions:
+
+- `text_matches`: the published documents (terms, FAQs, lessons) that have every word of the
+  query (or, relaxed, any of them), with the engine's relevance;
+- `name_candidates`: published names and titles near the query, from the trigram index, for
+  the typo check to compare (search/ranking.py decides what counts as near);
+- `snippets`: a passage of each document with the query's words marked.
+
+SQLite answers with FTS5 (search/schema.py), PostgreSQL with tsvector and pg_trgm. Both
+return plain values; the ranking rules are written once, in search/ranking.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+
+from search.query import Words
+from search.schema import KINDS, SLOTS
+
+TEXT_LIMIT = 200  # documents a text search looks at; a reader never pages past 60
+NAME_LIMIT = 40  # names the typo check compares
+MARK, UNMARK = "\x02", "\x03"  # around a matched word in a snippet, before it becomes HTML
+SNIPPET_WORDS = 24
+
+KIND_OF = {number: kind for kind, number in KINDS.items()}
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    kind: str
+    pk: int
+    rank: float  # higher is better; compared only within one answer
+
+
+# The rowids of documents a reader may see: published terms, the FAQs of published terms,
+# published lessons of published guides.
+_SQLITE_PUBLISHED = f"""
+    (d.rowid % {SLOTS} = {KINDS["term"]} AND d.rowid / {SLOTS} IN
+        (SELECT id FROM glossary_term WHERE status = 'published'))
+    OR (d.rowid % {SLOTS} = {KINDS["faq"]} AND d.rowid / {SLOTS} IN
+        (SELECT faq.id FROM glossary_faq faq JOIN glossary_term term ON term.id = faq.term_id
+         WHERE term.status = 'published'))
+    OR (d.rowid % {SLOTS} = {KINDS["lesson"]} AND d.rowid / {SLOTS} IN
+        (SELECT lesson.id FROM learning_lesson lesson
+         JOIN learning_guide guide ON guide.id = lesson.guide_id
+         WHERE lesson.status = 'published' AND guide.status = 'published'))
+"""
+
+
+class SQLiteEngine:
+    name = "sqlite"
+
+    def text_matches(self, words: Words, *, every: bool) -> list[TextMatch]:
+        if not words.words:
+            return []
+        # bm25 is lower for better matches; the names column weighs ten times the body.
+        sql = f"""
+            SELECT d.rowid, -bm25(search_text, 10.0, 1.0) FROM search_text d
+            WHERE search_text MATCH %s AND ({_SQLITE_PUBLISHED})
+            ORDER BY bm25(search_text, 10.0, 1.0) LIMIT {TEXT_LIMIT}
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [words.fts5(every=every)])
+            rows = cursor.fetchall()
+        return [TextMatch(KIND_OF[rowid % SLOTS], rowid // SLOTS, rank) for rowid, rank in rows]
+
+    def name_candidates(self, words: Words) -> list[tuple[str, int, str]]:
+        pieces = words.trigrams()
+        if not pieces:
+            return []
+        sql = f"""
+            SELECT d.rowid, d.names FROM search_names d
+            WHERE search_names MATCH %s AND ({_SQLITE_PUBLISHED})
+            ORDER BY rank LIMIT {NAME_LIMIT}
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [" OR ".join(f'"{piece}"' for piece in pieces)])
+            rows = cursor.fetchall()
+        return [(KIND_OF[rowid % SLOTS], rowid // SLOTS, names) for rowid, names in rows]
+
+    def snippets(
+        self, words: Words, found: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], str]:
+        rowids = [pk * SLOTS + KINDS[kind] for kind, pk in found if kind in KINDS]
+        if not rowids or not words.words:
+            return {}
+        marks = ", ".join(["%s"] * len(rowids))
+        sql = f"""
+            SELECT rowid, snippet(search_text, 1, %s, %s, '…', {SNIPPET_WORDS}) FROM search_text
+            WHERE search_text MATCH %s AND rowid IN ({marks})
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [MARK, UNMARK, words.fts5(every=False), *rowids])
+            rows = cursor.fetchall()
+        return {(KIND_OF[rowid % SLOTS], rowid // SLOTS): text for rowid, text in rows}
+
+
+class PostgresEngine:
+    name = "postgresql"
+
+    def text_matches(self, words: Words, *, every: bool) -> list[TextMatch]:
+        if not words.words:
+            return []
+        # A term ranks by its names and short definition (weight A) with its whole text.
+        sql = f"""
+            WITH q AS (SELECT to_tsquery('english', %s) AS q)
+            SELECT 'term', t.id, ts_rank(setweight(t.search_head, 'A') || t.search_vector, q.q)
+            FROM glossary_term t, q
+            WHERE t.status = 'published' AND t.search_vector @@ q.q
+            UNION ALL
+            SELECT 'faq', f.id, ts_rank(f.search_vector, q.q)
+            FROM glossary_faq f JOIN glossary_term t ON t.id = f.term_id, q
+            WHERE t.status = 'published' AND f.search_vector @@ q.q
+            UNION ALL
+            SELECT 'lesson', l.id, ts_rank(l.search_vector, q.q)
+            FROM learning_lesson l JOIN learning_guide g ON g.id = l.guide_id, q
+            WHERE l.status = 'published' AND g.status = 'published' AND l.search_vector @@ q.q
+            ORDER BY 3 DESC LIMIT {TEXT_LIMIT}
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [words.tsquery(every=every)])
+            rows = cursor.fetchall()
+        return [TextMatch(kind, pk, float(rank)) for kind, pk, rank in rows]
+
+    def name_candidates(self, words: Words) -> list[tuple[str, int, str]]:
+        if len(words.text) < 3:
+            return []
+        # %> is pg_trgm's word-similarity test, served by the names' trigram index; its
+        # threshold is set per connection (config/settings.py).
+        sql = f"""
+            (SELECT 'term', id, search_names FROM glossary_term
+             WHERE status = 'published' AND search_names %%> %s
+             ORDER BY word_similarity(%s, search_names) DESC LIMIT {NAME_LIMIT})
+            UNION ALL
+            (SELECT 'lesson', l.id, l.title FROM learning_lesson l
+             JOIN learning_guide g ON g.id = l.guide_id
+             WHERE l.status = 'published' AND g.status = 'published' AND l.title %%> %s
+             ORDER BY word_similarity(%s, l.title) DESC LIMIT {NAME_LIMIT})
+        """
+        text = words.text
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [text, text, text, text])
+            return [(kind, pk, names) for kind, pk, names in cursor.fetchall()]
+
+    def snippets(
+        self, words: Words, found: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], str]:
+        wanted: dict[str, list[int]] = {}
+        for kind, pk in found:
+            wanted.setdefault(kind, []).append(pk)
+        if not words.words or not any(kind in KINDS for kind in wanted):
+            return {}
+        options = (
+            f'StartSel="{MARK}", StopSel="{UNMARK}", MaxWords={SNIPPET_WORDS}, '
+            f'MinWords={SNIPPET_WORDS // 2}, MaxFragments=1, FragmentDelimiter=" … "'
+        )
+        tables = {"term": "glossary_term", "faq": "glossary_faq", "lesson": "learning_lesson"}
+        parts, params = [], []
+        for kind, pks in wanted.items():
+            if kind not in tables:
+                continue
+            parts.append(
+                f"SELECT '{kind}', id, ts_headline('english', search_document, q.q, %s) "
+                f"FROM {tables[kind]}, q WHERE id = ANY(%s)"
+            )
+            params += [options, pks]
+        sql = "WITH q AS (SELECT to_tsquery('english', %s) AS q) " + " UNION ALL ".join(parts)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [words.tsquery(every=False), *params])
+            return {(kind, pk): text for kind, pk, text in cursor.fetchall()}
+
+
+def engine() -> SQLiteEngine | PostgresEngine:
+    """The engine of the database in use."""
+    return PostgresEngine() if connection.vendor == "postgresql" else SQLiteEngine()

@@ -1,0 +1,83 @@
+"""The ranking rules, written once for both engines.
+
+A result's score, highest first (ties by title):
+
+1. **exact**: the query is a term's name or alias, a lesson's or a calculator's title:
+   EXACT, plus the kind's weight;
+2. **near**: a name or title is a likely misspelling of the query (difflib's ratio of the two
+   at least SIMILAR): NEAR + 100 × that ratio, plus the kind's weight; shown as the closest
+   match;
+3. **text**: the document has every word of the query (stemmed; the last word also as a
+   prefix): TEXT + 50 × its engine rank over the best rank in this answer, + NAMED when every
+   word is in its names (a term's name and aliases, an FAQ's question, a title), plus the
+   kind's weight;
+4. only when nothing above is found: the same as 3 for documents with **any** of the words,
+   and the page says the search was relaxed.
+
+A document found more than one way keeps its best score.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from search.query import Words, normalise
+
+EXACT, NEAR, TEXT, NAMED = 1000, 500, 100, 100
+SIMILAR = 0.75  # difflib ratio from which a name counts as a likely misspelling of the query
+SUGGEST = 0.6  # the least ratio for a "did you mean"
+KIND_WEIGHT = {"term": 30, "calculator": 20, "faq": 10, "lesson": 10}
+
+
+@dataclass(frozen=True)
+class Scored:
+    kind: str
+    pk: int | str  # a row's id, or a calculator's slug
+    score: float
+    near: bool = False  # found as the closest match to a misspelt query
+
+
+def name_ratio(query: str, names: str) -> float:
+    """How close the query is to the nearest of a document's names ("Name | Alias | …")."""
+    best = 0.0
+    for name in names.split(" | "):
+        matcher = difflib.SequenceMatcher(None, query, normalise(name))
+        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+            best = max(best, matcher.ratio())
+    return best
+
+
+def names_have_every_word(words: Words, names: str) -> bool:
+    tokens = normalise(names).split()
+    last = len(words.words) - 1
+    return all(
+        any(token == word or (i == last and token.startswith(word)) for token in tokens)
+        or any(token.rstrip("s") == word.rstrip("s") for token in tokens)
+        for i, word in enumerate(words.words)
+    )
+
+
+def exact(kind: str, pk: int | str) -> Scored:
+    return Scored(kind, pk, EXACT + KIND_WEIGHT[kind])
+
+
+def near(kind: str, pk: int | str, ratio: float) -> Scored:
+    return Scored(kind, pk, NEAR + 100 * ratio + KIND_WEIGHT[kind], near=True)
+
+
+def text(kind: str, pk: int | str, rank: float, best: float, *, named: bool) -> Scored:
+    share = rank / best if best > 0 else 1.0
+    return Scored(kind, pk, TEXT + 50 * share + (NAMED if named else 0) + KIND_WEIGHT[kind])
+
+
+def best_of(found: Iterable[Scored]) -> list[Scored]:
+    """One entry per document, its best score; the order of the results page (before ties
+    are broken by title, which the caller knows)."""
+    kept: dict[tuple[str, int | str], Scored] = {}
+    for item in found:
+        key = (item.kind, item.pk)
+        if key not in kept or item.score > kept[key].score:
+            kept[key] = item
+    return sorted(kept.values(), key=lambda item: -item.score)

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from calculators.api_http import form_errors_json, read_only_json
+from calculators.forms import first_error
+from search.forms import SearchApiForm, SearchForm, SuggestForm
+from search.query import Words
+from search.selectors import PAGE_SIZE, PAGES, Results, mark_words, site_search
+
+SUGGESTIONS = 8
+
+
+def _page(results: Results, number: int) -> dict[str, Any]:
+    first = (number - 1) * PAGE_SIZE
+    hits = results.hits[first : first + PAGE_SIZE]
+    return {
+        "hits": hits,
+        "page": number,
+        "first": first + 1,
+        "last": first + len(hits),
+        "has_next": len(results.hits) > first + PAGE_SIZE and number < PAGES,
+    }
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        context = {"query": form.cleaned_data.get("q", ""), "error": first_error(form)}
+        return render(request, "search/results.html", context, status=400)
+    query, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+    results = site_search(query, kind=kind)
+    context = {"query": query, "kind": kind, "results": results}
+    context.update(_page(results, form.cleaned_data["page"]))
+    return render(request, "search/results.html", context)
+
+
+@require_safe
+def suggest(request: HttpRequest) -> JsonResponse:
+    form = SuggestForm(request.GET)
+    if not form.is_valid():
+        return form_errors_json(form)
+    query = form.cleaned_data["q"]
+    words = Words.parse(query)
+    hits = site_search(query).hits[:SUGGESTIONS] if query else []
+    return JsonResponse(
+        {
+            "query": query,
+            "results": [
+                {
+                    "kind": hit.kind,
+                    "kind_label": hit.kind_label,
+                    "name": hit.title,
+                    "name_html": mark_words(hit.title, words),
+                    "slug": hit.slug,
+                    "url": hit.url,
+                    "short_definition": hit.summary,
+                }
+                for hit in hits
+            ],
+        }
+    )
+
+
+@read_only_json
+def search_api(request: HttpRequest) -> JsonResponse:
+    """GET /api/v1/search?q=&kind=&page=: the results page's answer, in its order."""
+    form = SearchApiForm(request.GET)
+    if not form.is_valid():
+        return form_errors_json(form)
+    query, kind, number = (form.cleaned_data[f] for f in ("q", "kind", "page"))
+    results = site_search(query, kind=kind)
+    page = _page(results, number)
+    following = None
+    if page["has_next"]:
+        params = request.GET.copy()
+        params["page"] = str(number + 1)
+        following = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    return JsonResponse(
+        {
+            "query": results.query,
+            "count": results.count,
+            "relaxed": results.relaxed,
+            "suggestion": results.suggestion or None,
+            "next": following,
+            "results": [
+                {
+                    "kind": hit.kind,
+                    "title": hit.title,
+                    "url": request.build_absolute_uri(hit.url),
+                    "snippet": hit.snippet_html,
+                    "score": round(hit.score, 2),
+                }
+                for hit in page["hits"]
+            ],
+        }
+    )
