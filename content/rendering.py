@@ -278,7 +278,11 @@ _WIDGET_RE = re.compile(
 )
 
 
+_HEADING_LINK = re.compile(r'<a class="headerlink"[^>]*>#</a>')
+
+
 def plain_text(fragment: str) -> str:
-    """The words of an HTML fragment, for the search document (widgets' labels left out)."""
-    without_tags = nh3.clean(_WIDGET_RE.sub(" ", fragment), tags=set())
+    """The words of an HTML fragment, for the search document (widgets' labels and headings'
+    "#" links left out)."""
+    without_tags = nh3.clean(_HEADING_LINK.sub("", _WIDGET_RE.sub(" ", fragment)), tags=set())
     return re.sub(r"\s+", " ", html.unescape(without_tags)).strip()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from search.query import Words
+from search.query import Words, normalise
 from search.schema import KINDS, SLOTS
 
 TEXT_LIMIT = 200  # documents a text search looks at; a reader never pages past 60
@@ -97,6 +97,23 @@ class SQLiteEngine:
             rows = cursor.fetchall()
         return {(KIND_OF[rowid % SLOTS], rowid // SLOTS): text for rowid, text in rows}
 
+    def known_word(self, word: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM search_vocabulary WHERE term = %s", [word])
+            return cursor.fetchone() is not None
+
+    def words_like(self, word: str) -> list[str]:
+        """Words of the documents that could be `word` misspelt: the same first letter and
+        a length within two (a typo's first letter is seldom wrong)."""
+        sql = """
+            SELECT term FROM search_vocabulary WHERE term >= %s AND term < %s
+            AND length(term) BETWEEN %s AND %s
+        """
+        first = word[:1]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [first, chr(ord(first) + 1), len(word) - 2, len(word) + 2])
+            return [row[0] for row in cursor.fetchall()]
+
 
 class PostgresEngine:
     name = "postgresql"
@@ -162,8 +179,13 @@ class PostgresEngine:
         for kind, pks in wanted.items():
             if kind not in tables:
                 continue
+            text = (
+                "substr(search_document, length(search_names) + 2)"
+                if kind == "term"
+                else "search_document"
+            )
             parts.append(
-                f"SELECT '{kind}', id, ts_headline('english', search_document, q.q, %s) "
+                f"SELECT '{kind}', id, ts_headline('english', {text}, q.q, %s) "
                 f"FROM {tables[kind]}, q WHERE id = ANY(%s)"
             )
             params += [options, pks]
@@ -171,6 +193,35 @@ class PostgresEngine:
         with connection.cursor() as cursor:
             cursor.execute(sql, [words.tsquery(every=False), *params])
             return {(kind, pk): text for kind, pk, text in cursor.fetchall()}
+
+    def known_word(self, word: str) -> bool:
+        sql = """
+            WITH q AS (SELECT plainto_tsquery('english', %s) AS q)
+            SELECT EXISTS (SELECT 1 FROM glossary_term, q WHERE search_vector @@ q.q)
+                OR EXISTS (SELECT 1 FROM glossary_faq, q WHERE search_vector @@ q.q)
+                OR EXISTS (SELECT 1 FROM learning_lesson, q WHERE search_vector @@ q.q)
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [word])
+            row = cursor.fetchone()
+        return bool(row and row[0])
+
+    def words_like(self, word: str) -> list[str]:
+        """Words of the few documents pg_trgm finds nearest `word` (by their trigram indexes)."""
+        sql = """
+            (SELECT search_document FROM glossary_term WHERE search_document %%> %s
+             ORDER BY word_similarity(%s, search_document) DESC LIMIT 3)
+            UNION ALL
+            (SELECT search_document FROM glossary_faq WHERE search_document %%> %s
+             ORDER BY word_similarity(%s, search_document) DESC LIMIT 3)
+            UNION ALL
+            (SELECT search_document FROM learning_lesson WHERE search_document %%> %s
+             ORDER BY word_similarity(%s, search_document) DESC LIMIT 3)
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [word] * 6)
+            texts = [row[0] for row in cursor.fetchall()]
+        return sorted({w for text in texts for w in normalise(text).split()})
 
 
 def engine() -> SQLiteEngine | PostgresEngine:

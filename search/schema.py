@@ -23,9 +23,15 @@ from typing import Any
 KINDS = {"term": 1, "faq": 2, "lesson": 3}
 SLOTS = 4  # rowid = id * SLOTS + kind
 
-# (kind, table, names column, document column): what each kind of document indexes.
+# (kind, table, names, text): what each kind of document indexes, as SQL over the row `new`.
+# A term's search_document starts with its names, which are indexed apart.
 SOURCES = [
-    ("term", "glossary_term", "new.search_names", "new.search_document"),
+    (
+        "term",
+        "glossary_term",
+        "new.search_names",
+        "substr(new.search_document, length(new.search_names) + 2)",
+    ),
     ("faq", "glossary_faq", "new.question", "new.search_document"),
     ("lesson", "learning_lesson", "new.title", "new.search_document"),
 ]
@@ -35,7 +41,13 @@ SQLITE_TABLES = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5("
     "names, body, tokenize = 'porter unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_names USING fts5(names, tokenize = 'trigram')",
+    # The words as written (not stemmed), for "did you mean": an index without a copy of the
+    # text (contentless), and its vocabulary.
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_words USING fts5("
+    "names, body, content = '', tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_vocabulary USING fts5vocab(search_words, 'row')",
 ]
+SQLITE_TABLE_NAMES = ("search_vocabulary", "search_words", "search_names", "search_text")
 
 
 def _rowid(kind: str, row: str) -> str:
@@ -73,13 +85,18 @@ def sqlite_triggers() -> list[tuple[str, str]]:
 
 def sqlite_fill() -> list[str]:
     """Statements that index every row already there (after the tables are made anew)."""
-    statements = ["DELETE FROM search_text", "DELETE FROM search_names"]
+    statements = [
+        "DELETE FROM search_text",
+        "DELETE FROM search_names",
+        "INSERT INTO search_words(search_words) VALUES ('delete-all')",
+    ]
     for kind, table, names, body in SOURCES:
         row_names, row_body = names.replace("new.", ""), body.replace("new.", "")
-        statements.append(
-            f"INSERT INTO search_text(rowid, names, body) "
-            f"SELECT id * {SLOTS} + {KINDS[kind]}, {row_names}, {row_body} FROM {table}"
-        )
+        for index in ("search_text", "search_words"):
+            statements.append(
+                f"INSERT INTO {index}(rowid, names, body) "
+                f"SELECT id * {SLOTS} + {KINDS[kind]}, {row_names}, {row_body} FROM {table}"
+            )
         if kind in TRIGRAM_KINDS:
             statements.append(
                 f"INSERT INTO search_names(rowid, names) "
@@ -94,7 +111,7 @@ def ensure_sqlite(connection: Any) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
         present = {row[0] for row in cursor.fetchall()}
-        wanted = {"search_text", "search_names"} | {name for name, _ in sqlite_triggers()}
+        wanted = set(SQLITE_TABLE_NAMES) | {name for name, _ in sqlite_triggers()}
         if wanted <= present:
             return False
         for statement in SQLITE_TABLES:
@@ -118,8 +135,18 @@ POSTGRES_FORWARD = [
     "ON learning_lesson USING gin (search_vector)",
     "CREATE INDEX IF NOT EXISTS learning_lesson_title_trgm "
     "ON learning_lesson USING gin (title gin_trgm_ops)",
+    # For "did you mean": the documents holding a word near a misspelt one.
+    "CREATE INDEX IF NOT EXISTS glossary_term_document_trgm "
+    "ON glossary_term USING gin (search_document gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS glossary_faq_document_trgm "
+    "ON glossary_faq USING gin (search_document gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS learning_lesson_document_trgm "
+    "ON learning_lesson USING gin (search_document gin_trgm_ops)",
 ]
 POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS learning_lesson_document_trgm",
+    "DROP INDEX IF EXISTS glossary_faq_document_trgm",
+    "DROP INDEX IF EXISTS glossary_term_document_trgm",
     "DROP INDEX IF EXISTS learning_lesson_title_trgm",
     "DROP INDEX IF EXISTS learning_lesson_search_vector",
     "ALTER TABLE learning_lesson DROP COLUMN IF EXISTS search_vector",

@@ -20,8 +20,8 @@ def backward(apps, schema_editor):
     if connection.vendor == "sqlite":
         for name, _ in schema.sqlite_triggers():
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        schema_editor.execute("DROP TABLE IF EXISTS search_text")
-        schema_editor.execute("DROP TABLE IF EXISTS search_names")
+        for table in schema.SQLITE_TABLE_NAMES:
+            schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
     elif connection.vendor == "postgresql":
         for statement in schema.POSTGRES_BACKWARD:
             schema_editor.execute(statement)
