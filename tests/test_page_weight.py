@@ -38,7 +38,6 @@ def shipped(django_db_setup, django_db_blocker):
     back afterwards, so the tests after these see the database as migrations left it."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("import_content", str(FIXTURES), verbosity=0)
-        call_command("import_guides", str(FIXTURES / "guides"), verbosity=0)
         pages = ["/", "/glossary/", "/learn/", "/calculators/memory/"]
         pages += [term.get_absolute_url() for term in Term.objects.filter(status="published")]
         pages += [lesson.get_absolute_url() for lesson in Lesson.objects.all()]

@@ -166,14 +166,13 @@ def vnu_jar() -> Path:
 def shipped_content_fixture(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """The shipped content (fixtures/ and fixtures/guides/), imported once and dumped as JSON."""
-    from glossary.content_io import import_content
-    from learning.content_io import import_guides
+    """The shipped content (fixtures/: catalog, glossary and guides), imported once and dumped
+    as JSON."""
+    from config.content_folder import import_folder
 
     path = tmp_path_factory.mktemp("content") / "shipped-content.json"
     with django_db_blocker.unblock(), transaction.atomic():
-        import_content(ROOT / "fixtures")
-        import_guides(ROOT / "fixtures" / "guides")
+        import_folder(ROOT / "fixtures")
         call_command(
             "dumpdata", "glossary", "learning", "calculators", output=str(path), verbosity=0
         )

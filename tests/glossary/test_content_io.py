@@ -11,7 +11,9 @@ from django.core.management import CommandError, call_command
 from factories import make_term
 from reversion.models import Revision, Version
 
-from glossary.content_io import export_content, import_content, term_as_data
+from calculators.models import CatalogModel
+from content.catalog_files import import_catalog
+from glossary.content_io import export_glossary, import_glossary, term_as_data
 from glossary.models import FAQ, Alias, Relation, Resource, Status, Term, Topic
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +25,13 @@ FLAGSHIP = ["parameters", "weights", "training", "large-language-model"]
 def shipped(django_db_setup, django_db_blocker):
     # Loaded once for the module; each test still runs in a transaction that is rolled back.
     with django_db_blocker.unblock():
-        report = import_content(FIXTURES)
+        import_catalog(FIXTURES / "models.yaml")  # calculator widgets are preset to its models
+        report = import_glossary(FIXTURES)
     yield report
     with django_db_blocker.unblock():
         Term.objects.all().delete()
         Topic.objects.all().delete()
+        CatalogModel.objects.all().delete()
         Version.objects.all().delete()
         Revision.objects.all().delete()
 
@@ -48,7 +52,7 @@ def test_importing_twice_changes_nothing(shipped):
         Relation.objects.count(),
         Resource.objects.count(),
     ]
-    report = import_content(FIXTURES)
+    report = import_glossary(FIXTURES)
     assert report.created == []
     assert {t.slug: term_as_data(t) for t in Term.objects.all()} == before
     assert counts == [
@@ -62,10 +66,10 @@ def test_importing_twice_changes_nothing(shipped):
 
 def test_export_then_import_into_an_empty_database_is_identical(shipped, tmp_path):
     before = {t.slug: term_as_data(t) for t in Term.objects.all()}
-    export_content(tmp_path)
+    export_glossary(tmp_path)
     Term.objects.all().delete()
     Topic.objects.all().delete()
-    import_content(tmp_path)
+    import_glossary(tmp_path)
     assert {t.slug: term_as_data(t) for t in Term.objects.all()} == before
 
 

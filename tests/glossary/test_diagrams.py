@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from html_checks import executable_markup
 
-from calculators.catalog_io import import_catalog
+from content.catalog_files import import_catalog
 from glossary.models import resolve_link_target
 from glossary.rendering import render_markdown
 

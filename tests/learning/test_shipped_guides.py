@@ -11,7 +11,8 @@ import pytest
 from reversion.models import Revision, Version
 
 from calculators.models import CatalogModel
-from glossary.content_io import import_content, read_directory
+from config.content_folder import import_folder
+from glossary.content_io import read_directory
 from glossary.models import Term, Topic
 from learning.content_io import export_guides, guides_as_data, import_guides, read_guides
 from learning.models import Guide, Lesson
@@ -24,9 +25,8 @@ SAMPLE = re.compile(r"```python\n(?P<code>.*?)\n```\s*\n```output\n(?P<output>.*
 @pytest.fixture(scope="module")
 def shipped(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        import_content(FIXTURES)
-        counts = import_guides(FIXTURES / "guides")
-    yield counts
+        report = import_folder(FIXTURES)
+    yield report.guides, report.lessons
     with django_db_blocker.unblock():
         Guide.objects.all().delete()
         Term.objects.all().delete()
