@@ -47,8 +47,8 @@ class LocatedMapping(dict[Any, Any]):
 
 
 class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, making LocatedMappings and refusing a key written twice (which
-    yaml.safe_load would settle silently by keeping the last)."""
+    """The safe loader, making LocatedMappings, refusing a key written twice (which
+    yaml.safe_load would settle silently by keeping the last) and a date that is none."""
 
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> Iterator[LocatedMapping]:
@@ -65,7 +65,17 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> Iterator[LocatedM
         data.key_lines[key] = key_node.start_mark.line + 1
 
 
+def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as error:  # 2026-13-01 looks like a date to YAML, and is none
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value} is not a date ({error})", node.start_mark
+        ) from None
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def load_yaml(path: Path, name: str, problems: list[str]) -> Any:
