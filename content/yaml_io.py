@@ -20,7 +20,7 @@ import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
-# libyaml's safe loader when it is there: the same rules as yaml.safe_load, several times faster.
+# libyaml's safe loader (in C) when it is there: the same rules as yaml.safe_load.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -121,8 +121,9 @@ def at_line(line: int | None, file: str | None = None) -> str:
 # A shape says what a file may hold. A type is a value: str (text; a number is taken as its
 # text, as a form would), int (a whole number), bool, datetime.date (or an ISO date in
 # quotes), dict or list (anything of that kind). A dict of shapes is a mapping with those keys
-# and no others; a list of one shape is a list of such items. A missing or empty value always
-# fits: whether a field is required is the model's to say (full_clean names it).
+# and no others; a list of one shape is a list of such items (none of them empty). A missing
+# value (or null) always fits: whether a field is required is the model's to say (full_clean
+# names it).
 Shape = type | dict[str, "Shape"] | list["Shape"]
 
 _KIND_NAMES: dict[type, str] = {
