@@ -94,7 +94,8 @@ def save_catalog(entries: list[dict[str, Any]], problems: list[str], *, file: st
             setattr(model, name, value)
         architecture = entry.get("architecture") or {}
         for name in ARCHITECTURE_FIELDS:
-            default = CatalogModel._meta.get_field(name).get_default()
+            field = CatalogModel._meta.get_field(name)
+            default = field.get_default() if isinstance(field, models.Field) else None
             value = architecture.get(name)
             setattr(model, name, default if value is None else value)
         sources = (entry, architecture)
