@@ -26,4 +26,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4).status == 200 else 1)"]
 # Migrations are a separate release step:  docker run --rm IMAGE python manage.py migrate --noinput
+# and, on the first deploy, the shipped content:  ... python manage.py import_content fixtures
 CMD ["/app/scripts/start"]

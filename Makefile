@@ -30,7 +30,6 @@ run: install var/secret_key
 	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py migrate --noinput
 	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py collectstatic --noinput --verbosity 0
 	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py import_content fixtures --if-empty
-	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py import_guides fixtures/guides --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
 	SECRET_KEY="$$(cat var/secret_key)" exec $(VENV)/bin/gunicorn config.wsgi \
 		--bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --error-logfile -
@@ -39,7 +38,6 @@ run: install var/secret_key
 dev: install
 	DEBUG=true STATIC_PLAIN=true $(PY) manage.py migrate --noinput
 	DEBUG=true STATIC_PLAIN=true $(PY) manage.py import_content fixtures --if-empty
-	DEBUG=true STATIC_PLAIN=true $(PY) manage.py import_guides fixtures/guides --if-empty
 	DEBUG=true STATIC_PLAIN=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser suite's tools from npm (axe-core, the Nu HTML checker), when there is a
@@ -64,10 +62,12 @@ test: install $(NODE_DEPS)
 test-fast: install
 	$(PY) -m pytest -m "not slow and not browser"
 
+# mypy's django-stubs plugin imports config.settings, which refuses to load without a
+# SECRET_KEY unless DEBUG is on; the type check needs no secret.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
+	DEBUG=true $(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) var/staticfiles node_modules

@@ -80,7 +80,8 @@ class ResilientRedisCache(RedisCache):
         except RedisError as error:
             self._failed(error)
 
-    def clear(self) -> bool:
+    # RedisCache.clear answers flushdb's bool; django-stubs gives it BaseCache's None.
+    def clear(self) -> bool:  # type: ignore[override]
         try:
             return bool(super().clear())
         except RedisError as error:

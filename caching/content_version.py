@@ -186,7 +186,9 @@ def changed() -> None:
         here.bump()
         return
     here.suffix = _private()
-    if not any(func is _committed for _, func, _ in connection.run_on_commit):
+    # Entries are (savepoint ids, function, robust); indexed, not unpacked, since
+    # django-stubs types them as (savepoint ids, function) pairs.
+    if not any(entry[1] is _committed for entry in connection.run_on_commit):
         transaction.on_commit(_committed)
 
 

@@ -87,7 +87,9 @@ class WholeNumberField(forms.IntegerField):
 
 def first_error(form: forms.Form) -> str:
     """The message a page shows for an invalid form: its first field's first error."""
-    return next(iter(form.errors.values()))[0]
+    # An ErrorList's items are its messages (a ValidationError is read out on indexing);
+    # str() makes a lazy one a str, as the annotation says.
+    return str(next(iter(form.errors.values()))[0])
 
 
 def number(label: str, minimum: int, maximum: int, help_text: str = "") -> BoundedIntegerField:
@@ -171,7 +173,8 @@ class ArchitectureForm(CalculatorForm):
     accepts_params = False
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         cleaned["catalog_model"] = None
@@ -295,7 +298,8 @@ class ScaleForm(CalculatorForm):
     large = forms.CharField(label="Larger model", required=False, max_length=80)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for field in ("small", "large"):
             slug = cleaned.get(field)
             if slug and not CatalogModel.objects.filter(slug=slug).exists():

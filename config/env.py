@@ -7,6 +7,7 @@ that names the variable, not quietly fall back to a default.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -49,7 +50,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def cache_from_url(url: str) -> dict[str, object]:
+def cache_from_url(url: str) -> dict[str, Any]:
     """Django's CACHES['default'] from a URL: locmem:// (default) or redis://host:port/db."""
     if url in ("", "locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

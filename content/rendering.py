@@ -141,7 +141,9 @@ class _TermLinkProcessor(InlineProcessor):
         super().__init__(pattern)
         self.state = state
 
-    def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[override]  # noqa: N802
+    def handleMatch(  # noqa: N802
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element, int, int]:
         raw_target = m.group(1).strip()
         label = (m.group(2) or "").strip()
         target = self.state.links.get(link_slug(raw_target))
@@ -263,7 +265,7 @@ def render_markdown(
         body = body.replace(f"<p>{token}</p>", widget_html)
     toc = ""
     if with_toc and len(getattr(md, "toc_tokens", [])) >= 2:
-        toc = sanitize(md.toc)  # type: ignore[attr-defined]
+        toc = sanitize(md.toc)
     return Rendered(
         html=body,
         toc_html=toc,

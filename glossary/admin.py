@@ -37,7 +37,8 @@ class AliasInline(admin.TabularInline):
 
 class FAQForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # Fill a blank anchor before the formset compares anchors, so two new FAQs with blank
         # anchors are not taken for duplicates (two with the same question still are).
         if not cleaned.get("slug") and cleaned.get("question"):
@@ -131,7 +132,7 @@ class TermAdmin(VersionAdmin):
             ),
         )
 
-    def view_on_site(self, obj: Term) -> str:  # type: ignore[override]
+    def view_on_site(self, obj: Term) -> str:
         if obj.is_published:
             return obj.get_absolute_url()
         return reverse("admin:glossary_term_preview", args=[obj.pk])
@@ -151,6 +152,8 @@ class TermAdmin(VersionAdmin):
         if not self.has_view_or_change_permission(request, term):
             raise Http404
         page_term = term_for_page(term.slug, include_drafts=True)
+        if page_term is None:
+            raise Http404
         response = render_term(request, page_term, preview=True)
         response["X-Robots-Tag"] = "noindex"
         return response

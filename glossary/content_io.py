@@ -1,8 +1,9 @@
-"""Shipped content in and out: fixtures/ (YAML, one file per term) <-> the database.
+"""The glossary's shipped content in and out: topics.yaml and terms/ (one YAML file per term)
+<-> the database. The format is documented in fixtures/README.md.
 
-The format is documented in fixtures/README.md. Import is keyed by slug and idempotent: a
-second run of the same files changes nothing. Every import is one transaction and one
-revision in the history, so an import can itself be undone from the admin.
+Import is keyed by slug and idempotent: a second run of the same files changes nothing.
+config.content_folder imports these files together with the model catalog and the guides, as
+one transaction and one revision; import_glossary() loads them on their own.
 """
 
 from __future__ import annotations
@@ -12,12 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import reversion
-import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from calculators.catalog_io import CatalogError, catalog_as_data, import_catalog
+from content.yaml_io import (
+    ContentError,
+    Shape,
+    all_or_nothing,
+    at_line,
+    check_shape,
+    line_of,
+    load_yaml,
+    single_line,
+    to_date,
+    validated,
+    write_yaml,
+)
 from glossary import services
 from glossary.models import FAQ, Alias, Relation, Resource, Status, Term, Topic
 
@@ -30,32 +40,25 @@ RELATION_KINDS: dict[str, tuple[str, bool]] = {
     "leads-to": (Relation.Kind.PREREQUISITE, True),
     "contrast": (Relation.Kind.CONTRAST, False),
 }
-TERM_KEYS = {
-    "slug",
-    "checks",
-    "name",
-    "status",
-    "last_reviewed",
-    "topics",
-    "aliases",
-    "short_definition",
-    "body",
-    "business_context",
-    "example",
-    "faqs",
-    "relations",
-    "resources",
+TOPICS_SHAPE: Shape = [{"slug": str, "name": str, "description": str}]
+TERM_SHAPE: dict[str, Shape] = {
+    "slug": str,
+    "checks": [dict],  # checked against the calculators by content_checks
+    "name": str,
+    "status": str,
+    "last_reviewed": datetime.date,
+    "topics": [str],
+    "aliases": [{"name": str, "kind": str}],
+    "short_definition": str,
+    "body": str,
+    "business_context": str,
+    "example": str,
+    "faqs": [{"question": str, "slug": str, "answer": str}],
+    "relations": [{"kind": str, "term": str}],
+    "resources": [{"title": str, "url": str, "kind": str, "note": str}],
 }
-
-
-# libyaml's safe loader when it is there: the same rules as yaml.safe_load, several times faster.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class ContentError(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+# A new term is saved once before its fields are (see save_glossary), under a name that fits.
+NAME_MAX = Term._meta.get_field("name").max_length or 120
 
 
 @dataclass
@@ -67,18 +70,26 @@ class ImportReport:
 
 
 def read_directory(directory: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The topics and the terms of a content folder, checked for shape; raises ContentError.
+    Each term's mapping has `_file`, the name problems give."""
     problems: list[str] = []
     topics_file = directory / "topics.yaml"
-    topics = _load(topics_file, problems) if topics_file.exists() else []
+    topics = load_yaml(topics_file, topics_file.name, problems) if topics_file.exists() else None
+    check_shape(topics, TOPICS_SHAPE, topics_file.name, problems)
+    slugs = [item.get("slug") for item in topics or [] if isinstance(item, dict)]
+    twice = sorted({slug for slug in slugs if slugs.count(slug) > 1 and isinstance(slug, str)})
+    if twice:
+        problems.append(f"{topics_file.name}: topics {twice} are written twice.")
     terms = []
     for path in sorted((directory / "terms").glob("*.yaml")):
-        data = _load(path, problems)
+        unreadable = len(problems)
+        data = load_yaml(path, path.name, problems)
+        if len(problems) > unreadable:
+            continue
         if not isinstance(data, dict):
             problems.append(f"{path.name}: expected a mapping of fields.")
             continue
-        unknown = set(data) - TERM_KEYS
-        if unknown:
-            problems.append(f"{path.name}: unknown keys {sorted(unknown)}.")
+        check_shape(data, TERM_SHAPE, path.name, problems)
         if data.get("slug") != path.stem:
             problems.append(f"{path.name}: slug {data.get('slug')!r} does not match the file name.")
         data["_file"] = path.name
@@ -88,179 +99,165 @@ def read_directory(directory: Path) -> tuple[list[dict[str, Any]], list[dict[str
     return topics or [], terms
 
 
-def _load(path: Path, problems: list[str]) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.append(f"{path.name}: not valid YAML ({exc}).")
-        return None
-
-
-def import_content(directory: Path) -> ImportReport:
-    topics_data, terms_data = read_directory(directory)
-    catalog = directory / "models.yaml"
-    if catalog.exists():
-        # First: calculator widgets in the terms' Markdown are preset to catalog models.
-        try:
-            import_catalog(catalog)
-        except CatalogError as error:
-            raise ContentError(error.problems) from None
+def save_glossary(
+    topics_data: list[dict[str, Any]], terms_data: list[dict[str, Any]], problems: list[str]
+) -> ImportReport:
+    """Topics and terms as read_directory gives them, into the database, inside the caller's
+    all_or_nothing block."""
     report = ImportReport()
-    problems: list[str] = []
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_comment(f"Imported from {directory.name}/")
-        for order, item in enumerate(topics_data):
-            Topic.objects.update_or_create(
-                slug=item["slug"],
-                defaults={
-                    "name": item["name"],
-                    "description": item.get("description", ""),
-                    "order": order,
-                },
-            )
-            report.topics += 1
-        topics = {t.slug: t for t in Topic.objects.all()}
+    for order, item in enumerate(topics_data):
+        name, description = item.get("name") or "", item.get("description") or ""
+        topic = Topic(slug=item.get("slug") or "", name=name, description=description, order=order)
+        if not validated(topic, "topics.yaml", problems, data=item, validate_unique=False):
+            continue
+        Topic.objects.update_or_create(
+            slug=item["slug"],
+            defaults={"name": item["name"], "description": description, "order": order},
+        )
+        report.topics += 1
+    topics = {t.slug: t for t in Topic.objects.all()}
 
-        # Pass 1: every term exists, so that [[links]] between them resolve in pass 2.
-        terms: dict[str, Term] = {}
-        for item in terms_data:
-            term = Term.objects.filter(slug=item["slug"]).first()
-            if term is None:
-                term = Term(slug=item["slug"], name=item.get("name", item["slug"]))
-                term.short_definition = _short_definition(item)[:200]
-                services.term_save(term=term, previous=None)
-                report.created.append(term.slug)
-            terms[term.slug] = term
+    # Pass 1: every term exists, so that [[links]] between them resolve in pass 2.
+    terms: dict[str, Term] = {}
+    for item in terms_data:
+        term = Term.objects.filter(slug=item["slug"]).first()
+        if term is None:
+            if not _valid_slug(item, problems):
+                continue
+            term = Term(slug=item["slug"], name=str(item.get("name") or item["slug"])[:NAME_MAX])
+            term.short_definition = _short_definition(item)[:200]
+            services.term_save(term=term, previous=None)
+            report.created.append(term.slug)
+        terms[term.slug] = term
 
-        # Pass 2: fields, aliases, FAQs and resources, validated as the admin would.
-        for item in terms_data:
+    # Pass 2: fields, aliases, FAQs and resources, validated as the admin would.
+    for item in terms_data:
+        if item["slug"] in terms:
             _import_term(item, terms[item["slug"]], topics, problems)
             report.terms += 1
 
-        # Pass 3: relations, once each pair.
-        Relation.objects.filter(source__slug__in=terms).delete()
-        seen: set[frozenset[str]] = set()
-        for item in terms_data:
-            for relation in item.get("relations") or []:
-                report.relations += _import_relation(item, relation, seen, problems)
+    # Pass 3: relations, once each pair.
+    Relation.objects.filter(source__slug__in=terms).delete()
+    seen: set[frozenset[str]] = set()
+    for item in terms_data:
+        if item["slug"] not in terms:
+            continue
+        for relation in item.get("relations") or []:
+            report.relations += _import_relation(item, relation, seen, problems)
 
-        if problems:
-            transaction.set_rollback(True)
-            raise ContentError(problems)
+    if not problems:
         for term in terms.values():
             services.term_refresh_search(term=term)
     return report
+
+
+def import_glossary(directory: Path) -> ImportReport:
+    """The topics and terms of a content folder on their own (config.content_folder imports
+    them with the rest). Calculator widgets in the terms are preset to catalog models, so the
+    catalog should be in the database first."""
+    topics, terms = read_directory(directory)
+    with all_or_nothing(f"Imported from {directory.name}/") as problems:
+        report = save_glossary(topics, terms, problems)
+    return report
+
+
+def _valid_slug(item: dict[str, Any], problems: list[str]) -> bool:
+    try:
+        Term._meta.get_field("slug").clean(item["slug"], None)
+    except ValidationError as error:
+        problems.extend(f"{item['_file']}: Term slug: {message}" for message in error.messages)
+        return False
+    return True
 
 
 def _import_term(
     item: dict[str, Any], term: Term, topics: dict[str, Topic], problems: list[str]
 ) -> None:
     where = item["_file"]
-    term.name = item.get("name", "")
+    term.name = item.get("name") or ""
     term.short_definition = _short_definition(item)
     for name in Term.MARKDOWN_FIELDS:
         setattr(term, name, item.get(name) or "")
     term.status = item.get("status", Status.DRAFT)
     term.checks = item.get("checks") or []
-    reviewed = item.get("last_reviewed")
-    if isinstance(reviewed, str):
-        reviewed = datetime.date.fromisoformat(reviewed)
-    term.last_reviewed = reviewed
-    if not _valid(term, where, problems):
+    term.last_reviewed = to_date(item["last_reviewed"]) if item.get("last_reviewed") else None
+    if not validated(term, where, problems, data=item):
         return
     services.term_save(term=term, previous=term.loaded)
     unknown_topics = [slug for slug in item.get("topics") or [] if slug not in topics]
     if unknown_topics:
-        problems.append(f"{where}: unknown topics {unknown_topics}.")
+        line = at_line(line_of(item, "topics"))
+        problems.append(f"{where}: unknown topics {unknown_topics}{line}.")
     term.topics.set([topics[slug] for slug in item.get("topics") or [] if slug in topics])
 
     term.aliases.all().delete()
     for order, alias_data in enumerate(item.get("aliases") or []):
         alias = Alias(
-            term=term, name=alias_data["name"], kind=alias_data.get("kind", "variant"), order=order
+            term=term,
+            name=alias_data.get("name") or "",
+            kind=alias_data.get("kind", "variant"),
+            order=order,
         )
-        if _valid(alias, where, problems):
+        if validated(alias, where, problems, data=alias_data):
             alias.save()
     term.faqs.all().delete()
     for order, faq_data in enumerate(item.get("faqs") or []):
         faq = FAQ(
             term=term,
-            question=faq_data["question"],
-            answer=faq_data["answer"],
+            question=faq_data.get("question") or "",
+            answer=faq_data.get("answer") or "",
             slug=faq_data.get("slug", ""),
             order=order,
         )
-        if _valid(faq, where, problems):
+        if validated(faq, where, problems, data=faq_data):
             faq.save()
     term.resources.all().delete()
     for order, resource_data in enumerate(item.get("resources") or []):
         resource = Resource(
             term=term,
-            title=resource_data["title"],
-            url=resource_data["url"],
+            title=resource_data.get("title") or "",
+            url=resource_data.get("url") or "",
             kind=resource_data.get("kind", Resource.Kind.PAPER),
             note=resource_data.get("note", ""),
             order=order,
         )
-        if _valid(resource, where, problems):
+        if validated(resource, where, problems, data=resource_data):
             resource.save()
 
 
 def _short_definition(item: dict[str, Any]) -> str:
-    return " ".join(str(item.get("short_definition", "")).split())
+    return single_line(item.get("short_definition"))
 
 
 def _import_relation(
     item: dict[str, Any], data: dict[str, Any], seen: set[frozenset[str]], problems: list[str]
 ) -> int:
     where = item["_file"]
+    line = at_line(line_of(data))
     kind_name = data.get("kind", "related")
     if kind_name not in RELATION_KINDS:
-        problems.append(f"{where}: unknown relation kind {kind_name!r}.")
+        problems.append(f"{where}: unknown relation kind {kind_name!r}{line}.")
         return 0
     kind, swap = RELATION_KINDS[kind_name]
     other = Term.objects.filter(slug=data.get("term")).first()
     if other is None:
-        problems.append(f"{where}: relation to unknown term {data.get('term')!r}.")
+        problems.append(f"{where}: relation to unknown term {data.get('term')!r}{line}.")
         return 0
     this = Term.objects.get(slug=item["slug"])
     source, target = (other, this) if swap else (this, other)
     pair = frozenset((source.slug, target.slug))
     if pair in seen:
-        problems.append(f"{where}: the pair {sorted(pair)} is related twice.")
+        problems.append(f"{where}: the pair {sorted(pair)} is related twice{line}.")
         return 0
     seen.add(pair)
     relation = Relation(source=source, target=target, kind=kind)
-    if _valid(relation, where, problems):
+    if validated(relation, where, problems, data=data):
         relation.save()
         return 1
     return 0
 
 
-def _valid(instance: Any, where: str, problems: list[str]) -> bool:
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        for field_name, messages in exc.message_dict.items():
-            for message in messages:
-                problems.append(f"{where}: {type(instance).__name__} {field_name}: {message}")
-        return False
-    return True
-
-
 # --- Export ---------------------------------------------------------------------------------
-
-
-class _BlockDumper(yaml.SafeDumper):
-    pass
-
-
-def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_BlockDumper.add_representer(str, _str_presenter)
 
 
 def term_as_data(term: Term) -> dict[str, Any]:
@@ -295,27 +292,16 @@ def term_as_data(term: Term) -> dict[str, Any]:
     }
 
 
-def export_content(directory: Path) -> int:
-    (directory / "terms").mkdir(parents=True, exist_ok=True)
+def export_glossary(directory: Path) -> int:
+    """Every topic and term into `directory` (topics.yaml, terms/), as read_directory reads
+    them. Returns how many terms were written."""
     topics = [
         {"slug": t.slug, "name": t.name, "description": t.description}
         for t in Topic.objects.order_by("order", "name")
     ]
-    (directory / "topics.yaml").write_text(
-        yaml.dump(topics, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100),
-        encoding="utf-8",
-    )
-    (directory / "models.yaml").write_text(
-        yaml.dump(
-            catalog_as_data(), Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100
-        ),
-        encoding="utf-8",
-    )
+    write_yaml(directory / "topics.yaml", topics)
     count = 0
     for term in Term.objects.prefetch_related("topics", "aliases", "faqs", "resources"):
-        text = yaml.dump(
-            term_as_data(term), Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100
-        )
-        (directory / "terms" / f"{term.slug}.yaml").write_text(text, encoding="utf-8")
+        write_yaml(directory / "terms" / f"{term.slug}.yaml", term_as_data(term))
         count += 1
     return count

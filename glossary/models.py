@@ -266,12 +266,10 @@ class Alias(models.Model):
             )
         if same_as_own:
             raise ValidationError({"name": "An alias cannot repeat the term’s own name."})
+        other_terms = Term.objects.all() if term_id is None else Term.objects.exclude(pk=term_id)
         slug_owner = (
-            Term.objects.filter(slug=self.slug).exclude(pk=term_id).first()
-            or Term.objects.filter(aliases__slug=self.slug)
-            .exclude(pk=term_id)
-            .exclude(aliases__pk=self.pk)
-            .first()
+            other_terms.filter(slug=self.slug).first()
+            or other_terms.filter(aliases__slug=self.slug).exclude(aliases__pk=self.pk).first()
         )
         if slug_owner:
             raise ValidationError(
@@ -418,16 +416,17 @@ def term_name_clash(
 ) -> str | None:
     """Why `name` cannot be used as a term name or alias, or None when it is free."""
     wanted = name.strip()
-    other_term = Term.objects.filter(name__iexact=wanted).exclude(pk=exclude_term).first()
+    terms = Term.objects.filter(name__iexact=wanted)
+    aliases = Alias.objects.filter(name__iexact=wanted)
+    if exclude_term is not None:
+        terms = terms.exclude(pk=exclude_term)
+        aliases = aliases.exclude(term_id=exclude_term)
+    if exclude_alias is not None:
+        aliases = aliases.exclude(pk=exclude_alias)
+    other_term = terms.first()
     if other_term:
         return f"“{wanted}” is already the name of the term “{other_term}”."
-    other_alias = (
-        Alias.objects.filter(name__iexact=wanted)
-        .exclude(pk=exclude_alias)
-        .exclude(term_id=exclude_term)
-        .select_related("term")
-        .first()
-    )
+    other_alias = aliases.select_related("term").first()
     if other_alias:
         return f"“{wanted}” is already an alias of the term “{other_alias.term}”."
     return None

@@ -22,7 +22,7 @@ def term_for_page(slug: str, *, include_drafts: bool = False) -> Term | None:
         # lesson); named by relation so that glossary never imports learning.
         Prefetch(
             "lessons",
-            queryset=Term.lessons.rel.related_model.objects.filter(
+            queryset=Term.lessons.field.model._default_manager.filter(
                 status=Status.PUBLISHED, guide__status=Status.PUBLISHED
             ).select_related("guide"),
         )

@@ -66,7 +66,12 @@ def terms_rerender_linking_to(*, slugs: Iterable[str], exclude: int | None) -> N
         for field_name in Term.MARKDOWN_FIELDS:
             query |= Q(**{f"{field_name}__contains": f"[[{slug}"})
         faq_query |= Q(answer__contains=f"[[{slug}")
-    for term in Term.objects.filter(query).exclude(pk=exclude):
+    terms = Term.objects.filter(query)
+    faqs = FAQ.objects.filter(faq_query)
+    if exclude is not None:
+        terms = terms.exclude(pk=exclude)
+        faqs = faqs.exclude(term_id=exclude)
+    for term in terms:
         rendered = term.render()
         Term.objects.filter(pk=term.pk).update(
             body_html=rendered["body"].html,
@@ -74,5 +79,5 @@ def terms_rerender_linking_to(*, slugs: Iterable[str], exclude: int | None) -> N
             business_context_html=rendered["business_context"].html,
             example_html=rendered["example"].html,
         )
-    for faq in FAQ.objects.filter(faq_query).exclude(term_id=exclude):
+    for faq in faqs:
         FAQ.objects.filter(pk=faq.pk).update(answer_html=faq.render().html)

@@ -33,7 +33,7 @@ class GuideAdmin(VersionAdmin):
     autocomplete_fields = ("prerequisites",)
     inlines = (LessonInline,)
 
-    def view_on_site(self, obj: Guide) -> str:  # type: ignore[override]
+    def view_on_site(self, obj: Guide) -> str:
         return reverse("admin:learning_guide_preview", args=[obj.pk])
 
     def get_urls(self) -> list[Any]:
@@ -51,11 +51,11 @@ class GuideAdmin(VersionAdmin):
         guide = get_object_or_404(Guide, pk=object_id)
         if not self.has_view_or_change_permission(request, guide):
             raise Http404
-        guide.lessons_for_preview = list(guide.lessons.order_by("order", "pk"))  # type: ignore[attr-defined]
+        lessons = list(guide.lessons.order_by("order", "pk"))
         response = render(
             request,
             "learning/guide_detail.html",
-            {"guide": guide, "lessons": guide.lessons_for_preview, "preview": True},
+            {"guide": guide, "lessons": lessons, "preview": True},
         )
         response["X-Robots-Tag"] = "noindex"
         return response
@@ -101,7 +101,7 @@ class LessonAdmin(VersionAdmin):
             reverse("admin:learning_lesson_preview", args=[obj.pk]),
         )
 
-    def view_on_site(self, obj: Lesson) -> str:  # type: ignore[override]
+    def view_on_site(self, obj: Lesson) -> str:
         return reverse("admin:learning_lesson_preview", args=[obj.pk])
 
     def get_urls(self) -> list[Any]:

@@ -1,105 +1,144 @@
-"""Guides and lessons in and out of fixtures/guides/ (format in fixtures/README.md)."""
+"""Guides and lessons in and out of fixtures/guides/ (format in fixtures/README.md): a folder
+per guide with its guide.yaml, and a file per lesson named <NN>-<lesson-slug>.yaml.
+
+config.content_folder imports them after the glossary (lessons link to terms), in the same
+transaction and revision; import_guides() loads them on their own.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-import reversion
-import yaml
-from django.core.exceptions import ValidationError
-from django.db import transaction
-
+from content.yaml_io import (
+    ContentError,
+    Shape,
+    all_or_nothing,
+    at_line,
+    check_shape,
+    line_of,
+    load_yaml,
+    single_line,
+    validated,
+    write_yaml,
+)
 from glossary.models import Status, Term
 from learning import services
 from learning.models import Choice, Guide, Lesson, Question, one_correct_choice_error
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+GUIDE_SHAPE: dict[str, Shape] = {
+    "slug": str,
+    "title": str,
+    "level": str,
+    "status": str,
+    "order": int,
+    "summary": str,
+    "outcomes": [str],
+    "prerequisites": [str],
+}
+CHOICE_SHAPE: dict[str, Shape] = {"text": str, "correct": bool, "explanation": str}
+LESSON_SHAPE: dict[str, Shape] = {
+    "slug": str,
+    "title": str,
+    "status": str,
+    "summary": str,
+    "body": str,
+    "questions": [{"prompt": str, "status": str, "choices": [CHOICE_SHAPE]}],
+}
+LESSON_FILE = re.compile(r"(?P<order>[0-9]+)-.+\.yaml")
+
+Guides = list[tuple[dict[str, Any], list[dict[str, Any]]]]
 
 
-class GuideContentError(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-def _load(path: Path, problems: list[str]) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.append(f"{path}: not valid YAML ({exc}).")
-        return None
-
-
-def read_guides(directory: Path) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def read_guides(directory: Path) -> Guides:
+    """Each guide's mapping with its lessons' (in file-name order), checked for shape; raises
+    ContentError. Every mapping has `_file`, the name problems give; a lesson has `_order`."""
     problems: list[str] = []
     guides = []
-    for guide_file in sorted(directory.glob("*/guide.yaml")):
-        guide = _load(guide_file, problems)
+    folders = (
+        sorted(path for path in directory.iterdir() if path.is_dir()) if directory.is_dir() else []
+    )
+    for folder in folders:
+        guide_file = folder / "guide.yaml"
+        if not guide_file.exists():
+            if any(folder.glob("*.yaml")):
+                problems.append(f"{folder.name}/: lessons without a guide.yaml.")
+            continue
+        guide = _read(guide_file, f"{folder.name}/guide.yaml", GUIDE_SHAPE, problems)
         lessons = []
-        for lesson_file in sorted(guide_file.parent.glob("[0-9]*.yaml")):
-            lesson = _load(lesson_file, problems)
-            if isinstance(lesson, dict):
-                lesson["_file"] = f"{guide_file.parent.name}/{lesson_file.name}"
-                lesson["_order"] = int(lesson_file.name.split("-", 1)[0])
+        for lesson_file in sorted(folder.glob("[0-9]*.yaml")):
+            name = f"{folder.name}/{lesson_file.name}"
+            number = LESSON_FILE.fullmatch(lesson_file.name)
+            if number is None:
+                problems.append(f"{name}: a lesson's file is named <NN>-<lesson-slug>.yaml.")
+                continue
+            lesson = _read(lesson_file, name, LESSON_SHAPE, problems)
+            if lesson is not None:
+                lesson["_order"] = int(number["order"])
                 lessons.append(lesson)
-        if isinstance(guide, dict):
+        if guide is not None:
             guides.append((guide, lessons))
     if problems:
-        raise GuideContentError(problems)
+        raise ContentError(problems)
     return guides
 
 
-def _valid(instance: Any, where: str, problems: list[str]) -> bool:
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        problems.extend(
-            f"{where}: {type(instance).__name__} {field}: {message}"
-            for field, messages in exc.message_dict.items()
-            for message in messages
+def _read(path: Path, name: str, shape: Shape, problems: list[str]) -> dict[str, Any] | None:
+    unreadable = len(problems)
+    data = load_yaml(path, name, problems)
+    if len(problems) > unreadable:
+        return None
+    if not isinstance(data, dict):
+        problems.append(f"{name}: expected a mapping of fields.")
+        return None
+    check_shape(data, shape, name, problems)
+    data["_file"] = name
+    return data
+
+
+def save_guides(guides: Guides, problems: list[str]) -> tuple[int, int]:
+    """Guides and lessons as read_guides gives them, into the database, inside the caller's
+    all_or_nothing block. Returns how many guides and lessons there were."""
+    guide_count = lesson_count = 0
+    for guide_data, lessons_data in guides:
+        where = guide_data["_file"]
+        guide = Guide.objects.filter(slug=guide_data.get("slug")).first() or Guide(
+            slug=guide_data.get("slug", "")
         )
-        return False
-    return True
+        guide.title = guide_data.get("title", "")
+        guide.level = guide_data.get("level", "beginner")
+        guide.status = guide_data.get("status", Status.DRAFT)
+        guide.order = guide_data.get("order", 0)
+        guide.summary = single_line(guide_data.get("summary"))
+        guide.outcomes = "\n".join(str(outcome) for outcome in guide_data.get("outcomes") or [])
+        if not validated(guide, where, problems, data=guide_data):
+            continue
+        guide.save()
+        wanted = guide_data.get("prerequisites") or []
+        terms = list(Term.objects.filter(slug__in=wanted))
+        missing = sorted(set(wanted) - {t.slug for t in terms})
+        if missing:
+            line = at_line(line_of(guide_data, "prerequisites"))
+            problems.append(f"{where}: unknown prerequisite terms {missing}{line}.")
+        guide.prerequisites.set(terms)
+        guide_count += 1
+        keep = []
+        for lesson_data in lessons_data:
+            lesson = _import_lesson(guide, lesson_data, problems)
+            if lesson is not None:
+                keep.append(lesson.pk)
+                lesson_count += 1
+        guide.lessons.exclude(pk__in=keep).delete()
+    return guide_count, lesson_count
 
 
 def import_guides(directory: Path) -> tuple[int, int]:
-    problems: list[str] = []
-    guide_count = lesson_count = 0
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_comment(f"Imported from {directory.name}/")
-        for guide_data, lessons_data in read_guides(directory):
-            where = f"{guide_data.get('slug')}/guide.yaml"
-            guide = Guide.objects.filter(slug=guide_data.get("slug")).first() or Guide(
-                slug=guide_data.get("slug", "")
-            )
-            guide.title = guide_data.get("title", "")
-            guide.level = guide_data.get("level", "beginner")
-            guide.status = guide_data.get("status", Status.DRAFT)
-            guide.order = guide_data.get("order", 0)
-            guide.summary = " ".join(str(guide_data.get("summary", "")).split())
-            guide.outcomes = "\n".join(guide_data.get("outcomes") or [])
-            if not _valid(guide, where, problems):
-                continue
-            guide.save()
-            wanted = guide_data.get("prerequisites") or []
-            terms = list(Term.objects.filter(slug__in=wanted))
-            missing = sorted(set(wanted) - {t.slug for t in terms})
-            if missing:
-                problems.append(f"{where}: unknown prerequisite terms {missing}.")
-            guide.prerequisites.set(terms)
-            guide_count += 1
-            keep = []
-            for lesson_data in lessons_data:
-                lesson = _import_lesson(guide, lesson_data, problems)
-                if lesson is not None:
-                    keep.append(lesson.pk)
-                    lesson_count += 1
-            guide.lessons.exclude(pk__in=keep).delete()
-        if problems:
-            transaction.set_rollback(True)
-            raise GuideContentError(problems)
-    return guide_count, lesson_count
+    """The guides folder on its own (config.content_folder imports it with the rest)."""
+    guides = read_guides(directory)
+    with all_or_nothing(f"Imported from {directory.name}/") as problems:
+        counts = save_guides(guides, problems)
+    return counts
 
 
 def _import_lesson(guide: Guide, data: dict[str, Any], problems: list[str]) -> Lesson | None:
@@ -110,9 +149,9 @@ def _import_lesson(guide: Guide, data: dict[str, Any], problems: list[str]) -> L
     lesson.title = data.get("title", "")
     lesson.order = data["_order"]
     lesson.status = data.get("status", Status.DRAFT)
-    lesson.summary = " ".join(str(data.get("summary", "")).split())
+    lesson.summary = single_line(data.get("summary"))
     lesson.body = data.get("body", "")
-    if not _valid(lesson, where, problems):
+    if not validated(lesson, where, problems, data=data):
         return None
     services.lesson_save(lesson=lesson)
     lesson.questions.all().delete()
@@ -123,13 +162,14 @@ def _import_lesson(guide: Guide, data: dict[str, Any], problems: list[str]) -> L
             order=q_order,
             status=q_data.get("status", Status.PUBLISHED),
         )
-        if not _valid(question, where, problems):
+        if not validated(question, where, problems, data=q_data):
             continue
         choices = q_data.get("choices") or []
         if question.status == Status.PUBLISHED:
             problem = one_correct_choice_error(sum(1 for c in choices if c.get("correct")))
             if problem:
-                problems.append(f"{where}: “{question.prompt[:60]}”: {problem}")
+                line = at_line(line_of(q_data))
+                problems.append(f"{where}: “{question.prompt[:60]}”: {problem}{line}")
                 continue
         question.save()
         for c_order, c_data in enumerate(choices):
@@ -140,12 +180,12 @@ def _import_lesson(guide: Guide, data: dict[str, Any], problems: list[str]) -> L
                 explanation=c_data.get("explanation", ""),
                 order=c_order,
             )
-            if _valid(choice, where, problems):
+            if validated(choice, where, problems, data=c_data):
                 choice.save()
     return lesson
 
 
-def guides_as_data() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def guides_as_data() -> Guides:
     out = []
     for guide in Guide.objects.prefetch_related("prerequisites", "lessons__questions__choices"):
         guide_data = {
@@ -188,17 +228,13 @@ def guides_as_data() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
 
 
 def export_guides(directory: Path) -> int:
-    from glossary.content_io import _BlockDumper  # the same block-style YAML as the terms
-
+    """Every guide and lesson into `directory`, as read_guides reads them. Returns how many
+    lessons were written."""
     count = 0
     for guide_data, lessons in guides_as_data():
         folder = directory / guide_data["slug"]
-        folder.mkdir(parents=True, exist_ok=True)
-        dump = {"Dumper": _BlockDumper, "sort_keys": False, "allow_unicode": True, "width": 100}
-        (folder / "guide.yaml").write_text(yaml.dump(guide_data, **dump), encoding="utf-8")
+        write_yaml(folder / "guide.yaml", guide_data)
         for number, lesson in enumerate(lessons, start=1):
-            (folder / f"{number:02d}-{lesson['slug']}.yaml").write_text(
-                yaml.dump(lesson, **dump), encoding="utf-8"
-            )
+            write_yaml(folder / f"{number:02d}-{lesson['slug']}.yaml", lesson)
             count += 1
     return count

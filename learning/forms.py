@@ -28,7 +28,8 @@ class KnowledgeCheckForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for question in self.questions:
             pk = cleaned.get(question.field_name)
             if pk is None:

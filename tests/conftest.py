@@ -8,12 +8,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
-from shipped_content import FIXTURES, GUIDES, ShippedContent
+from shipped_content import FIXTURES, ShippedContent
 
 from caching import content_version
 from caching.page_cache import local_pages
-from glossary.content_io import import_content
-from learning.content_io import import_guides
+from config.content_folder import import_folder
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -42,13 +41,12 @@ def shipped_content_dump(
     transaction that is rolled back, and dumped as JSON (see tests/shipped_content.py)."""
     path = tmp_path_factory.mktemp("content") / "shipped-content.json"
     with django_db_blocker.unblock(), transaction.atomic():
-        report = import_content(FIXTURES)
-        guides = import_guides(GUIDES)
+        folder = import_folder(FIXTURES)
         call_command(
             "dumpdata", "glossary", "learning", "calculators", output=str(path), verbosity=0
         )
         transaction.set_rollback(True)
-    return ShippedContent(dump=path, report=report, guides=guides)
+    return ShippedContent(dump=path, report=folder.glossary, guides=(folder.guides, folder.lessons))
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from factories import make_faq, make_guide, make_lesson, make_question, make_ter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calculators.catalog_io import import_catalog
+from content.catalog_files import import_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 ENDPOINTS = [

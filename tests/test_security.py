@@ -84,7 +84,7 @@ def test_weak_staff_passwords_are_refused():
 
 @pytest.mark.django_db
 def test_the_embed_alone_may_be_framed(client):
-    from calculators.catalog_io import import_catalog
+    from content.catalog_files import import_catalog
 
     import_catalog(ROOT / "fixtures" / "models.yaml")
     embed = client.get("/embed/calculators/parameters/")

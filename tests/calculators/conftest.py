@@ -6,8 +6,8 @@ import pytest
 from django.db.models import Max
 from reversion.models import Revision, Version
 
-from calculators.catalog_io import import_catalog
 from calculators.models import CatalogModel
+from content.catalog_files import import_catalog
 
 CATALOG = Path(__file__).resolve().parents[2] / "fixtures" / "models.yaml"
 

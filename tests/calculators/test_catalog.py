@@ -11,8 +11,9 @@ import yaml
 from django.core.exceptions import ValidationError
 from shipped_content import catalog_entries
 
-from calculators.catalog_io import CatalogError, catalog_as_data, import_catalog
 from calculators.models import CatalogModel
+from content.catalog_files import catalog_as_data, import_catalog
+from content.yaml_io import ContentError
 
 CATALOG = Path(__file__).resolve().parents[2] / "fixtures" / "models.yaml"
 ESTIMATES = {"gpt-4", "gpt-4o-mini"}
@@ -144,7 +145,7 @@ def test_a_bad_entry_is_reported_and_nothing_is_saved(tmp_path):
            "architecture": {**entries[1]["architecture"], "heads": 7}}  # fmt: skip
     path = tmp_path / "models.yaml"
     path.write_text(yaml.safe_dump([good, bad], sort_keys=False), encoding="utf-8")
-    with pytest.raises(CatalogError) as caught:
+    with pytest.raises(ContentError) as caught:
         import_catalog(path)
     assert any(p.startswith("broken-model: heads:") for p in caught.value.problems)
     assert not CatalogModel.objects.filter(slug="brand-new-model").exists()
@@ -153,7 +154,7 @@ def test_a_bad_entry_is_reported_and_nothing_is_saved(tmp_path):
 def test_a_file_that_is_not_a_list_is_refused(tmp_path):
     path = tmp_path / "models.yaml"
     path.write_text("slug: just-one-mapping\n", encoding="utf-8")
-    with pytest.raises(CatalogError, match="expected a list"):
+    with pytest.raises(ContentError, match="expected a list"):
         import_catalog(path)
 
 

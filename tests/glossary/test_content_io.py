@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from factories import make_term
 from shipped_content import FIXTURES
 
-from glossary.content_io import export_content, import_content, term_as_data
+from glossary.content_io import export_glossary, import_glossary, term_as_data
 from glossary.models import FAQ, Alias, Relation, Resource, Status, Term, Topic
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_importing_twice_changes_nothing(shipped):
         Relation.objects.count(),
         Resource.objects.count(),
     ]
-    report = import_content(FIXTURES)
+    report = import_glossary(FIXTURES)
     assert report.created == []
     assert {t.slug: term_as_data(t) for t in Term.objects.all()} == before
     assert counts == [
@@ -54,10 +54,10 @@ def test_importing_twice_changes_nothing(shipped):
 
 def test_export_then_import_into_an_empty_database_is_identical(shipped, tmp_path):
     before = {t.slug: term_as_data(t) for t in Term.objects.all()}
-    export_content(tmp_path)
+    export_glossary(tmp_path)
     Term.objects.all().delete()
     Topic.objects.all().delete()
-    import_content(tmp_path)
+    import_glossary(tmp_path)
     assert {t.slug: term_as_data(t) for t in Term.objects.all()} == before
 
 

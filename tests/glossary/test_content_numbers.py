@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from reversion.models import Revision, Version
 
-from calculators.catalog_io import import_catalog
 from calculators.models import CatalogModel
+from content.catalog_files import import_catalog
 from glossary.content_checks import check_directory, check_term
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from html_checks import executable_markup
 
-from calculators.catalog_io import import_catalog
+from content.catalog_files import import_catalog
 from glossary.models import render_linked
 
 pytestmark = pytest.mark.django_db

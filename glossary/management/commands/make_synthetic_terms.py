@@ -115,9 +115,9 @@ class Command(BaseCommand):
                 key: render_markdown(text, {})
                 for key, text in (("body", body), ("business", business), ("example", example))
             }
-            aliases = [f"{name} alias", f"ST{number + 1:05d}"]
+            alias_names = [f"{name} alias", f"ST{number + 1:05d}"]
             definition = _sentence(rng, 16)[:190]
-            names = " | ".join([name, *aliases])
+            names = " | ".join([name, *alias_names])
             terms.append(
                 Term(
                     name=name,
@@ -140,7 +140,9 @@ class Command(BaseCommand):
                 )
             )
         created = Term.objects.bulk_create(terms)
-        aliases, faqs, relations = [], [], []
+        aliases: list[Alias] = []
+        faqs: list[FAQ] = []
+        relations: list[Relation] = []
         # Relations join synthetic terms to each other only: the real terms' pages keep the
         # content they have, so measuring them at 10,000 terms measures the size of the
         # tables, not pages that have grown longer.

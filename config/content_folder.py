@@ -1,0 +1,112 @@
+"""A content folder in and out of the database: the model catalog, the glossary's topics and
+terms, and the guides, all at once (fixtures/ is the shipped folder; fixtures/README.md has
+its layout). `manage.py import_content` and `manage.py export_content` are thin wrappers.
+
+Every file is read and checked before anything is saved, so a folder with mistakes reports
+all of them at once. Then the catalog goes in first (calculator widgets in the Markdown are
+preset to its models), the topics and terms next, the guides last (lessons link to terms): one
+transaction and one revision in the history, so an import can be undone from the admin as one
+step and a problem anywhere leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from calculators.models import CatalogModel
+from content.catalog_files import export_catalog, read_catalog, save_catalog
+from content.yaml_io import ContentError, all_or_nothing
+from glossary.content_io import ImportReport, export_glossary, read_directory, save_glossary
+from glossary.models import Term, Topic
+from learning.content_io import export_guides, read_guides, save_guides
+from learning.models import Guide
+
+CATALOG_FILE = "models.yaml"
+TOPICS_FILE = "topics.yaml"
+TERMS_FOLDER = "terms"
+GUIDES_FOLDER = "guides"
+
+T = TypeVar("T")
+
+
+@dataclass
+class FolderReport:
+    models: int = 0
+    glossary: ImportReport = field(default_factory=ImportReport)
+    guides: int = 0
+    lessons: int = 0
+
+    def __str__(self) -> str:
+        glossary = self.glossary
+        return (
+            f"{self.models} catalog models, {glossary.topics} topics, {glossary.terms} terms "
+            f"({len(glossary.created)} new), {glossary.relations} relations, "
+            f"{self.guides} guides and {self.lessons} lessons"
+        )
+
+
+def import_folder(directory: Path) -> FolderReport:
+    """Everything in a content folder, created or updated by slug; a second run of the same
+    files changes nothing. Raises ContentError, having saved nothing, if anything is wrong."""
+    catalog_file = directory / CATALOG_FILE
+    has_glossary = (directory / TOPICS_FILE).is_file() or (directory / TERMS_FOLDER).is_dir()
+    guides_folder = directory / GUIDES_FOLDER
+    if not (catalog_file.is_file() or has_glossary or guides_folder.is_dir()):
+        raise ContentError(
+            [
+                f"{directory}: no {CATALOG_FILE}, {TOPICS_FILE}, {TERMS_FOLDER}/ or "
+                f"{GUIDES_FOLDER}/ to import."
+            ]
+        )
+    problems: list[str] = []
+    catalog = _read(read_catalog, catalog_file, problems) if catalog_file.is_file() else None
+    glossary = _read(read_directory, directory, problems) if has_glossary else None
+    guides = _read(read_guides, guides_folder, problems) if guides_folder.is_dir() else None
+    if problems:
+        raise ContentError(problems)
+
+    report = FolderReport()
+    name = directory.resolve().name
+    with all_or_nothing(f"Imported from {name}/") as problems:
+        # Each part is saved only when the ones before it were: their problems would otherwise
+        # come back as a flood of links to missing models and terms.
+        if catalog is not None:
+            report.models = save_catalog(catalog, problems, file=CATALOG_FILE)
+        if glossary is not None and not problems:
+            report.glossary = save_glossary(*glossary, problems)
+        if guides is not None and not problems:
+            report.guides, report.lessons = save_guides(guides, problems)
+    return report
+
+
+def _read(reader: Callable[[Path], T], path: Path, problems: list[str]) -> T | None:
+    try:
+        return reader(path)
+    except ContentError as error:
+        problems.extend(error.problems)
+        return None
+
+
+def has_content() -> bool:
+    """Whether the database holds any content an editor may have worked on."""
+    return (
+        CatalogModel.objects.exists()
+        or Topic.objects.exists()
+        or Term.objects.exists()
+        or Guide.objects.exists()
+    )
+
+
+def export_folder(directory: Path) -> FolderReport:
+    """Everything into `directory`, in the layout import_folder reads (export -> import gives
+    the same database back). Files already there for content that is gone are left alone."""
+    report = FolderReport()
+    report.models = export_catalog(directory / CATALOG_FILE)
+    report.glossary.terms = export_glossary(directory)
+    report.glossary.topics = Topic.objects.count()
+    report.lessons = export_guides(directory / GUIDES_FOLDER)
+    report.guides = Guide.objects.count()
+    return report

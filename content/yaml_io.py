@@ -1,0 +1,303 @@
+"""The YAML files content ships in (fixtures/, format in fixtures/README.md), read and written
+the same way for the model catalog, the glossary and the guides.
+
+Reading never raises on bad input: every problem is recorded as one line that names the file
+(or the entry) and the field, with the line number when it is known, and the importer raises
+them together as a ContentError before it has saved anything, or rolls back what it had.
+Writing is stable: the same data always gives the same text, so an export can be diffed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import reversion
+import yaml
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+
+# libyaml's safe loader (in C) when it is there: the same rules as yaml.safe_load.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class ContentError(Exception):
+    """Content that cannot be imported; `problems` has one line for each thing to fix."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+class LocatedMapping(dict[Any, Any]):
+    """A mapping read from a file, which knows the line it starts on and each key's line."""
+
+    line: int | None = None
+    key_lines: dict[str, int]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_lines = {}
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, making LocatedMappings, refusing a key written twice (which
+    yaml.safe_load would settle silently by keeping the last) and a date that is none."""
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> Iterator[LocatedMapping]:
+    data = LocatedMapping()
+    data.line = node.start_mark.line + 1
+    yield data
+    data.update(loader.construct_mapping(node))
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        if key in data.key_lines:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is written twice", key_node.start_mark
+            )
+        data.key_lines[key] = key_node.start_mark.line + 1
+
+
+def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as error:  # 2026-13-01 looks like a date to YAML, and is none
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value} is not a date ({error})", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def load_yaml(path: Path, name: str, problems: list[str]) -> Any:
+    """The data in the file at `path` (called `name` in problems), or None after recording
+    why it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{name}: not UTF-8 text.")
+        return None
+    except OSError as error:
+        problems.append(f"{name}: cannot be read ({error.strerror}).")
+        return None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (see _SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problems.append(f"{name}: not valid YAML: {error.problem or error.context}{where}.")
+    except yaml.YAMLError as error:
+        problems.append(f"{name}: not valid YAML ({error}).")
+    return None
+
+
+def line_of(data: Any, key: str | None = None) -> int | None:
+    """The line `data` (a mapping read by load_yaml), or its `key`, is written on."""
+    if not isinstance(data, LocatedMapping):
+        return None
+    if key is not None and key in data.key_lines:
+        return data.key_lines[key]
+    return data.line
+
+
+def at_line(line: int | None, file: str | None = None) -> str:
+    """The ending of a problem that says where it is: in its file (named here when the
+    problem does not start with the file's name) and on which line."""
+    where = [part for part in (file, f"line {line}" if line else None) if part]
+    return f" ({', '.join(where)})" if where else ""
+
+
+# --- Shapes ---------------------------------------------------------------------------------
+
+# A shape says what a file may hold. A type is a value: str (text; a number is taken as its
+# text, as a form would), int (a whole number), bool, datetime.date (or an ISO date in
+# quotes), dict or list (anything of that kind). A dict of shapes is a mapping with those keys
+# and no others; a list of one shape is a list of such items (none of them empty). A missing
+# value (or null) always fits: whether a field is required is the model's to say (full_clean
+# names it).
+Shape = type | dict[str, "Shape"] | list["Shape"]
+
+_KIND_NAMES: dict[type, str] = {
+    str: "text",
+    int: "a whole number",
+    bool: "true or false",
+    datetime.date: "a date (YYYY-MM-DD)",
+    dict: "a mapping",
+    list: "a list",
+}
+
+
+def check_shape(
+    value: Any,
+    shape: Shape,
+    where: str,
+    problems: list[str],
+    *,
+    path: str = "",
+    line: int | None = None,
+    file: str | None = None,
+) -> bool:
+    """Record a problem for each part of `value` that does not fit `shape`; True if none.
+    `where` starts each problem (a file's name, or an entry's slug and then `file`)."""
+    if value is None:
+        return True
+    line = line_of(value) or line
+    named = f"{where}: {path}: " if path else f"{where}: "
+    located = at_line(line, file)
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            problems.append(f"{named}expected a mapping of fields, not {_kind(value)}{located}.")
+            return False
+        fits = True
+        unknown = sorted(str(key) for key in value if key not in shape)
+        if unknown:
+            problems.append(f"{named}unknown keys {unknown}{located}.")
+            fits = False
+        for key, inner in shape.items():
+            inner_path = f"{path}.{key}" if path else key
+            inner_line = line_of(value, key)
+            fits &= check_shape(
+                value.get(key), inner, where, problems, path=inner_path, line=inner_line, file=file
+            )
+        return fits
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            problems.append(f"{named}expected a list, not {_kind(value)}{located}.")
+            return False
+        fits = True
+        for index, item in enumerate(value):
+            if item is None:
+                problems.append(f"{where}: {path}[{index}]: an empty item{located}.")
+                fits = False
+                continue
+            fits &= check_shape(
+                item, shape[0], where, problems, path=f"{path}[{index}]", line=line, file=file
+            )
+        return fits
+    if not _fits(value, shape):
+        # YAML reads yes, no, true and 2026-01-01 as a flag and a date unless they are quoted.
+        quote = shape is str and isinstance(value, bool | datetime.date)
+        hint = " (in quotes it is text)" if quote else ""
+        problems.append(f"{named}expected {_KIND_NAMES[shape]}, not {_kind(value)}{hint}{located}.")
+        return False
+    return True
+
+
+def _fits(value: Any, kind: type) -> bool:
+    if isinstance(value, bool):
+        return kind is bool
+    if kind is str:
+        return isinstance(value, str | int | float)
+    if kind is datetime.date and isinstance(value, str):
+        return to_date(value) is not None
+    return isinstance(value, kind)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    for kind in (dict, list, str):
+        if isinstance(value, kind):
+            return _KIND_NAMES[kind]
+    if isinstance(value, datetime.date):
+        return "a date"
+    return "a number" if isinstance(value, int | float) else type(value).__name__
+
+
+def to_date(value: Any) -> datetime.date | None:
+    """A date written in a file: YAML makes 2026-11-22 a date; "2026-11-22" is text."""
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def single_line(value: Any) -> str:
+    """Plain text written over several lines (`>-`), as the one line it stands for."""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+# --- Saving ---------------------------------------------------------------------------------
+
+
+def validated(
+    instance: models.Model,
+    where: str,
+    problems: list[str],
+    *,
+    data: Any = None,
+    file: str | None = None,
+    name_the_model: bool = True,
+    validate_unique: bool = True,
+) -> bool:
+    """Whether `instance` passes full_clean (as the admin would check it); if not, a problem
+    for each message, naming the model (unless `name_the_model` is off) and the field, and the
+    line that field is on in `data`, the mapping (or mappings) it was read from."""
+    try:
+        instance.full_clean(validate_unique=validate_unique)
+    except ValidationError as error:
+        model = type(instance).__name__ if name_the_model else ""
+        sources = [d for d in (data if isinstance(data, tuple | list) else [data]) if d]
+        for field, messages in error.message_dict.items():
+            what = model if field == NON_FIELD_ERRORS else f"{model} {field}".strip()
+            lines = [line_of(d, field) for d in sources if field in getattr(d, "key_lines", {})]
+            line = lines[0] if lines else line_of(sources[0]) if sources else None
+            problems.extend(
+                f"{where}: {what}: {message}{at_line(line, file)}"
+                if what
+                else f"{where}: {message}{at_line(line, file)}"
+                for message in messages
+            )
+        return False
+    return True
+
+
+@contextmanager
+def all_or_nothing(comment: str) -> Iterator[list[str]]:
+    """One transaction and one revision in the history (so an import can be undone from the
+    admin as one step). The block records problems in the list it is given; if there are any
+    at the end, nothing it saved is kept and they are raised together as a ContentError."""
+    problems: list[str] = []
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment(comment)
+        yield problems
+        if problems:
+            transaction.set_rollback(True)
+            raise ContentError(problems)
+
+
+# --- Writing --------------------------------------------------------------------------------
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Text with line breaks as a `|` block, as it is written by hand."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _represent_text)
+_BlockDumper.add_representer(LocatedMapping, yaml.SafeDumper.represent_dict)
+
+
+def dump_yaml(data: Any) -> str:
+    """`data` as YAML text: keys in the order given, Unicode as it is, lines of 100."""
+    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_yaml(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_yaml(data), encoding="utf-8")
