@@ -2,17 +2,20 @@
 
 A result's score, highest first (ties by title):
 
-1. **exact**: the query is a term's name or alias, a lesson's or a calculator's title:
-   EXACT, plus the kind's weight;
+1. **exact**: the query is a term's name or alias, a lesson's or a calculator's title (or
+   its plural, or its singular): EXACT, plus the kind's weight;
 2. **near**: a name or title is a likely misspelling of the query (difflib's ratio of the two
    at least SIMILAR): NEAR + 100 × that ratio, plus the kind's weight; shown as the closest
    match;
 3. **text**: the document has every word of the query (stemmed; the last word also as a
    prefix): TEXT + 50 × its engine rank over the best rank in this answer, + NAMED when every
-   word is in its names (a term's name and aliases, an FAQ's question, a title), plus the
-   kind's weight;
+   word is a word of its names (a term's name and aliases, an FAQ's question, a title; plurals
+   count as the word), half that when the last word only begins one, plus the kind's weight;
+   text matches whose rank is below KEEP_SHARE of the best are left out (a passing mention);
 4. only when nothing above is found: the same as 3 for documents with **any** of the words,
-   and the page says the search was relaxed.
+   and the page says the search was relaxed;
+5. only when nothing at all is found: each word the documents lack is replaced by the nearest
+   word they have (ratio at least SIMILAR), and the page says it searched that instead.
 
 A document found more than one way keeps its best score.
 """
@@ -28,6 +31,8 @@ from search.query import Words, normalise
 EXACT, NEAR, TEXT, NAMED = 1000, 500, 100, 100
 SIMILAR = 0.75  # difflib ratio from which a name counts as a likely misspelling of the query
 SUGGEST = 0.6  # the least ratio for a "did you mean"
+CORRECT_FROM = 4  # shorter words are left as typed: too many words are near a short one
+KEEP_SHARE = 0.3  # text matches below this share of the best rank are left out
 KIND_WEIGHT = {"term": 30, "calculator": 20, "faq": 10, "lesson": 10}
 
 
@@ -49,14 +54,37 @@ def name_ratio(query: str, names: str) -> float:
     return best
 
 
-def names_have_every_word(words: Words, names: str) -> bool:
+def _same_word(a: str, b: str) -> bool:
+    """One word, whatever its plural: "token" and "tokens", "patch" and "patches"."""
+    return a == b or a.removesuffix("s") == b.removesuffix("s") or a.removesuffix("es") == b
+
+
+def same_name(a: str, b: str) -> bool:
+    return a == b or a.removesuffix("s") == b.removesuffix("s")
+
+
+def name_match(words: Words, names: str) -> float:
+    """1 when every word of the query is a word of the names, ½ when the last is only the
+    start of one ("quant" of "quantization"), 0 otherwise."""
     tokens = normalise(names).split()
-    last = len(words.words) - 1
-    return all(
-        any(token == word or (i == last and token.startswith(word)) for token in tokens)
-        or any(token.rstrip("s") == word.rstrip("s") for token in tokens)
-        for i, word in enumerate(words.words)
-    )
+    *whole, last = words.words or ("",)
+    if not all(any(_same_word(word, token) for token in tokens) for word in whole):
+        return 0.0
+    if any(_same_word(last, token) for token in tokens):
+        return 1.0
+    return 0.5 if words.prefix_last and any(t.startswith(last) for t in tokens) else 0.0
+
+
+def nearest_word(word: str, vocabulary: Iterable[str]) -> str:
+    """The vocabulary's word nearest `word`, if one is near enough to be a misspelling."""
+    best, found = SIMILAR, ""
+    for candidate in vocabulary:
+        matcher = difflib.SequenceMatcher(None, word, candidate)
+        if matcher.real_quick_ratio() >= best and matcher.quick_ratio() >= best:
+            ratio = matcher.ratio()
+            if ratio > best or (ratio == best and not found):
+                best, found = ratio, candidate
+    return found
 
 
 def exact(kind: str, pk: int | str) -> Scored:
@@ -67,9 +95,9 @@ def near(kind: str, pk: int | str, ratio: float) -> Scored:
     return Scored(kind, pk, NEAR + 100 * ratio + KIND_WEIGHT[kind], near=True)
 
 
-def text(kind: str, pk: int | str, rank: float, best: float, *, named: bool) -> Scored:
+def text(kind: str, pk: int | str, rank: float, best: float, *, named: float) -> Scored:
     share = rank / best if best > 0 else 1.0
-    return Scored(kind, pk, TEXT + 50 * share + (NAMED if named else 0) + KIND_WEIGHT[kind])
+    return Scored(kind, pk, TEXT + 50 * share + NAMED * named + KIND_WEIGHT[kind])
 
 
 def best_of(found: Iterable[Scored]) -> list[Scored]:

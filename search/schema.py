@@ -58,10 +58,18 @@ def sqlite_triggers() -> list[tuple[str, str]]:
     """(name, CREATE TRIGGER statement) for every trigger that keeps the indexes in step."""
     triggers = []
     for kind, table, names, body in SOURCES:
+        row, gone = _rowid(kind, "new"), _rowid(kind, "old")
+        old_names, old_body = names.replace("new.", "old."), body.replace("new.", "old.")
         added = [
-            f"INSERT INTO search_text(rowid, names, body) VALUES ({_rowid(kind, 'new')}, {names}, {body});"
+            f"INSERT INTO search_text(rowid, names, body) VALUES ({row}, {names}, {body});",
+            f"INSERT INTO search_words(rowid, names, body) VALUES ({row}, {names}, {body});",
         ]
-        removed = [f"DELETE FROM search_text WHERE rowid = {_rowid(kind, 'old')};"]
+        removed = [
+            f"DELETE FROM search_text WHERE rowid = {gone};",
+            # A contentless table forgets a row when it is told the words the row had.
+            "INSERT INTO search_words(search_words, rowid, names, body) "
+            f"VALUES ('delete', {gone}, {old_names}, {old_body});",
+        ]
         if kind in TRIGRAM_KINDS:
             added.append(
                 f"INSERT INTO search_names(rowid, names) VALUES ({_rowid(kind, 'new')}, {names});"

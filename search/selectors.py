@@ -55,6 +55,7 @@ class Results:
     hits: list[Hit] = field(default_factory=list)  # the first SHOWN, best first
     count: int = 0  # every result found (hits holds at most SHOWN of them)
     relaxed: bool = False  # no document had every word: these have some
+    corrected: str = ""  # nothing matched the query as typed: these match this spelling
     suggestion: str = ""  # when nothing matched: the nearest name, if any is near enough
 
 
@@ -106,22 +107,48 @@ def _search(raw: str, words: Words, kind: str) -> Results:
     searcher = engine()
     scored = _exact(raw, words) + _near(searcher, words) + _calculators(words)
     text = searcher.text_matches(words, every=True)
+    used, corrected = words, ""
+    if not text:
+        fixed = _corrected(searcher, words)
+        if fixed is not None:
+            text = searcher.text_matches(fixed, every=True)
+            if text:
+                used, corrected = fixed, fixed.text
     relaxed = False
     if not scored and not text and len(words.words) > 1:
         text = searcher.text_matches(words, every=False)
         relaxed = bool(text)
-    scored += _text(text, words)
+    scored += _text(text, used)
     ranked = [item for item in ranking.best_of(scored) if not kind or item.kind == kind]
-    hits = _load(ranked, words, searcher)
-    suggestion = "" if hits else _suggestion(searcher, words)
+    hits = _load(ranked, used, searcher)
     return Results(
-        query=words.text, hits=hits[:SHOWN], count=len(hits), relaxed=relaxed, suggestion=suggestion
+        query=words.text,
+        hits=hits[:SHOWN],
+        count=len(hits),
+        relaxed=relaxed,
+        corrected=corrected,
+        suggestion="" if hits else _suggestion(searcher, words),
     )
+
+
+def _corrected(searcher, words: Words) -> Words | None:
+    """The query with each word no document has replaced by the nearest word one has
+    (difflib's ratio at least SIMILAR); None when no word changes. Only what the changed
+    query finds is shown, so a word that only a draft has never comes to light."""
+    fixed = []
+    for word in words.words:
+        if len(word) < ranking.CORRECT_FROM or searcher.known_word(word):
+            fixed.append(word)
+        else:
+            fixed.append(ranking.nearest_word(word, searcher.words_like(word)) or word)
+    return None if fixed == list(words.words) else Words.parse(" ".join(fixed))
 
 
 def _exact(raw: str, words: Words) -> list[ranking.Scored]:
     typed = " ".join(raw.split())
-    names = Q(name__iexact=typed) | Q(aliases__name__iexact=typed) | Q(slug=make_slug(typed))
+    names = Q(slug=make_slug(typed))
+    for form in {typed, f"{typed}s", typed.removesuffix("s")} - {""}:
+        names |= Q(name__iexact=form) | Q(aliases__name__iexact=form)
     terms = Term.objects.published().filter(names).values_list("pk", flat=True).distinct()
     lessons = Lesson.objects.published().filter(guide__status=Status.PUBLISHED, title__iexact=typed)
     found = [ranking.exact("term", pk) for pk in terms]
@@ -129,7 +156,7 @@ def _exact(raw: str, words: Words) -> list[ranking.Scored]:
     found += [
         ranking.exact("calculator", calculator.slug)
         for calculator in CALCULATORS.values()
-        if normalise(calculator.title) == words.text
+        if ranking.same_name(normalise(calculator.title), words.text)
     ]
     return found
 
@@ -137,6 +164,8 @@ def _exact(raw: str, words: Words) -> list[ranking.Scored]:
 def _near(searcher, words: Words) -> list[ranking.Scored]:
     found = []
     for kind, pk, names in searcher.name_candidates(words):
+        if ranking.name_match(words, names):
+            continue  # its names have the query's words: a text match, not a misspelling
         ratio = ranking.name_ratio(words.text, names)
         if ratio >= ranking.SIMILAR:
             found.append(ranking.near(kind, pk, ratio))
@@ -151,8 +180,8 @@ def _calculators(words: Words) -> list[ranking.Scored]:
     found = []
     for calculator in CALCULATORS.values():
         text = f"{calculator.title} {calculator.summary}"
-        if ranking.names_have_every_word(words, text):
-            named = ranking.names_have_every_word(words, calculator.title)
+        if ranking.name_match(words, text):
+            named = ranking.name_match(words, calculator.title)
             found.append(ranking.text("calculator", calculator.slug, 1.0, 1.0, named=named))
     return found
 
@@ -161,6 +190,7 @@ def _text(matches, words: Words) -> list[ranking.Scored]:
     if not matches:
         return []
     best = max(match.rank for match in matches)
+    matches = [match for match in matches if match.rank >= ranking.KEEP_SHARE * best]
     names = _names_of(matches)
     return [
         ranking.text(
@@ -168,7 +198,7 @@ def _text(matches, words: Words) -> list[ranking.Scored]:
             match.pk,
             match.rank,
             best,
-            named=ranking.names_have_every_word(words, names.get((match.kind, match.pk), "")),
+            named=ranking.name_match(words, names.get((match.kind, match.pk), "")),
         )
         for match in matches
     ]
