@@ -4,14 +4,13 @@ A result's score, highest first (ties by title):
 
 1. **exact**: the query is a term's name or alias, a lesson's or a calculator's title (or
    its plural, or its singular): EXACT, plus the kind's weight;
-2. **near**: a name or title is a likely misspelling of the query (difflib's ratio of the two
-   at least SIMILAR): NEAR + 100 × that ratio, plus the kind's weight; shown as the closest
-   match;
+2. **near**, only when nothing is exact: a name or title is a likely misspelling of the query
+   (difflib's ratio of the two at least SIMILAR, and the name lacks some word of the query):
+   NEAR + 100 × that ratio, plus the kind's weight; shown as the closest match;
 3. **text**: the document has every word of the query (stemmed; the last word also as a
    prefix): TEXT + 50 × its engine rank over the best rank in this answer, + NAMED when every
    word is a word of its names (a term's name and aliases, an FAQ's question, a title; plurals
    count as the word), half that when the last word only begins one, plus the kind's weight;
-   text matches whose rank is below KEEP_SHARE of the best are left out (a passing mention);
 4. only when nothing above is found: the same as 3 for documents with **any** of the words,
    and the page says the search was relaxed;
 5. only when nothing at all is found: each word the documents lack is replaced by the nearest
@@ -32,7 +31,6 @@ EXACT, NEAR, TEXT, NAMED = 1000, 500, 100, 100
 SIMILAR = 0.75  # difflib ratio from which a name counts as a likely misspelling of the query
 SUGGEST = 0.6  # the least ratio for a "did you mean"
 CORRECT_FROM = 4  # shorter words are left as typed: too many words are near a short one
-KEEP_SHARE = 0.3  # text matches below this share of the best rank are left out
 KIND_WEIGHT = {"term": 30, "calculator": 20, "faq": 10, "lesson": 10}
 
 

@@ -67,6 +67,7 @@ def marked(text: str) -> SafeString:
         "".join(
             f"<mark>{html.escape(part)}</mark>" if i % 2 else html.escape(part)
             for i, part in enumerate(parts)
+            if part
         )
     )
 
@@ -105,7 +106,10 @@ def site_search(raw: str, *, kind: str = "") -> Results:
 
 def _search(raw: str, words: Words, kind: str) -> Results:
     searcher = engine()
-    scored = _exact(raw, words) + _near(searcher, words) + _calculators(words)
+    scored = _exact(raw, words)
+    if not scored:  # a name typed right is no misspelling of another
+        scored = _near(searcher, words)
+    scored += _calculators(words)
     text = searcher.text_matches(words, every=True)
     used, corrected = words, ""
     if not text:
@@ -190,7 +194,6 @@ def _text(matches, words: Words) -> list[ranking.Scored]:
     if not matches:
         return []
     best = max(match.rank for match in matches)
-    matches = [match for match in matches if match.rank >= ranking.KEEP_SHARE * best]
     names = _names_of(matches)
     return [
         ranking.text(

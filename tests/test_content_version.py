@@ -18,7 +18,7 @@ from caching import content_version
 from caching.content_version import VERSION_KEY, CacheVersion, FileVersion
 from caching.page_cache import local_pages
 from glossary.models import Term
-from glossary.search import search_terms
+from search.selectors import site_search
 
 REDIS_URL = "redis://127.0.0.1:6379/9"
 
@@ -37,14 +37,16 @@ def _use_redis(settings, prefix: str, url: str = REDIS_URL) -> None:
 @pytest.mark.django_db
 def test_search_takes_a_new_copy_when_another_process_moves_the_version():
     make_term(name="Parameters", slug="parameters")
-    assert [hit.term.slug for hit in search_terms("parameters")] == ["parameters"]
+    assert [hit.slug for hit in site_search("parameters").hits if hit.kind == "term"] == [
+        "parameters"
+    ]
     # Renamed behind this process's back (no signal here), as another process's edit would be,
     # keeping the count and the time the fingerprint query reads: only the version tells.
     Term.objects.filter(slug="parameters").update(name="Weights", slug="weights")
     here = content_version.source()
     assert isinstance(here, FileVersion)
     FileVersion(here.path).bump()  # that other process's save
-    assert [hit.term.slug for hit in search_terms("weights")] == ["weights"]
+    assert [hit.slug for hit in site_search("weights").hits if hit.kind == "term"] == ["weights"]
 
 
 def test_a_change_written_by_one_process_is_read_by_another(tmp_path):
@@ -237,14 +239,14 @@ def test_an_edit_made_by_a_command_retires_the_pages_a_server_cached(client, set
 
 @pytest.mark.django_db
 def test_with_no_cache_nothing_is_kept_and_search_still_sees_edits(client, settings):
-    from glossary.search import search_terms
-
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     assert content_version.current() is None
     make_term(name="Parameters", slug="parameters", short_definition="First words.")
     for _ in range(2):
         page = client.get("/glossary/parameters/")
         assert page.status_code == 200 and "X-Cache" not in page  # never stored, never a hit
-    assert [hit.term.slug for hit in search_terms("parameters")] == ["parameters"]
+    assert [hit.slug for hit in site_search("parameters").hits if hit.kind == "term"] == [
+        "parameters"
+    ]
     make_term(name="Parameter count", slug="parameter-count")
-    assert len(search_terms("parameter")) == 2  # the fingerprint saw the new term
+    assert len([hit for hit in site_search("parameter").hits if hit.kind == "term"]) == 2

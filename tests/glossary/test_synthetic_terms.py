@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from factories import make_term
 
 from glossary.models import FAQ, Alias, Relation, Term
-from glossary.search import search_terms
+from search.selectors import site_search
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,11 @@ def test_synthetic_terms_have_every_part_and_go_away_again(client):
     assert page.status_code == 200
     html = page.content.decode()
     assert term.name in html and "How it works" in html and 'id="faq-question-1"' in html
-    assert search_terms(f"ST{term.slug.removeprefix('synthetic-')}")[0].term.pk == term.pk
-    assert search_terms(term.name)[0].term.pk == term.pk
+    assert (
+        site_search(f"ST{term.slug.removeprefix('synthetic-')}").hits[0].url
+        == term.get_absolute_url()
+    )
+    assert site_search(term.name).hits[0].url == term.get_absolute_url()
 
     call_command("make_synthetic_terms", 5)  # numbering goes on from where it stopped
     assert Term.objects.filter(slug="synthetic-00035").exists()

@@ -168,6 +168,7 @@ class Command(BaseCommand):
                         slug=f"question-{order + 1}",
                         answer=answer,
                         answer_html=_render(answer),
+                        search_document=f"{question} {answer}",
                         order=order,
                     )
                 )
