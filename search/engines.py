@@ -36,14 +36,14 @@ class TextMatch:
 
 
 # The rowids of documents a reader may see: published terms, the FAQs of published terms,
-# published lessons of published guides.
+# published lessons of published guides. (%% is SQL's modulo, escaped for the parameters.)
 _SQLITE_PUBLISHED = f"""
-    (d.rowid % {SLOTS} = {KINDS["term"]} AND d.rowid / {SLOTS} IN
+    (d.rowid %% {SLOTS} = {KINDS["term"]} AND d.rowid / {SLOTS} IN
         (SELECT id FROM glossary_term WHERE status = 'published'))
-    OR (d.rowid % {SLOTS} = {KINDS["faq"]} AND d.rowid / {SLOTS} IN
+    OR (d.rowid %% {SLOTS} = {KINDS["faq"]} AND d.rowid / {SLOTS} IN
         (SELECT faq.id FROM glossary_faq faq JOIN glossary_term term ON term.id = faq.term_id
          WHERE term.status = 'published'))
-    OR (d.rowid % {SLOTS} = {KINDS["lesson"]} AND d.rowid / {SLOTS} IN
+    OR (d.rowid %% {SLOTS} = {KINDS["lesson"]} AND d.rowid / {SLOTS} IN
         (SELECT lesson.id FROM learning_lesson lesson
          JOIN learning_guide guide ON guide.id = lesson.guide_id
          WHERE lesson.status = 'published' AND guide.status = 'published'))

@@ -94,7 +94,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
                     "title": hit.title,
                     "url": request.build_absolute_uri(hit.url),
                     "snippet": hit.snippet_html,
-                    "score": round(hit.score, 2),
+                    "score": round(float(hit.score), 2),
                 }
                 for hit in page["hits"]
             ],

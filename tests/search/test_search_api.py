@@ -1,0 +1,99 @@
+"""GET /api/v1/search: the results page's answer as JSON, in its order, with the API's
+error rules (400 with per-field errors)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from factories import make_faq, make_term
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def glossary():
+    parameters = make_term(
+        name="Parameters",
+        slug="parameters",
+        short_definition="The numbers a model learns during training.",
+        body="Parameters include weights and biases.",
+    )
+    make_faq(parameters, question="How many parameters has a 7B model?", answer="About 7 billion.")
+    for number in range(25):
+        make_term(name=f"Zorb {number:02d}", slug=f"zorb-{number:02d}", body="Zorb parameters.")
+    return parameters
+
+
+def test_it_answers_what_the_page_shows_in_the_same_order(client, glossary):
+    data = client.get("/api/v1/search", {"q": "parameters"}).json()
+    assert data["count"] == 28 and data["query"] == "parameters"
+    first = data["results"][0]
+    assert first == {
+        "kind": "term",
+        "title": "Parameters",
+        "url": "http://testserver/glossary/parameters/",
+        "snippet": first["snippet"],
+        "score": first["score"],
+    }
+    assert isinstance(first["score"], float) and "<mark>" in first["snippet"]
+    page = client.get("/search/", {"q": "parameters"}).content.decode()
+    shown = re.findall(r'class="result-name">([^<]+)<', page)
+    assert [result["title"] for result in data["results"]] == shown
+    assert data["next"] == "http://testserver/api/v1/search?q=parameters&page=2"
+    second = client.get("/api/v1/search", {"q": "parameters", "page": "2"}).json()
+    assert len(second["results"]) == 8 and second["next"] is None
+
+
+def test_one_kind_only(client, glossary):
+    data = client.get("/api/v1/search", {"q": "parameters", "kind": "faq"}).json()
+    assert [result["kind"] for result in data["results"]] == ["faq"]
+    assert data["results"][0]["url"].endswith(
+        "/glossary/parameters/#faq-how-many-parameters-has-a-7b-model"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({}, "q"),
+        ({"q": ""}, "q"),
+        ({"q": "   "}, "q"),
+        ({"q": "x" * 201}, "q"),
+        ({"q": "a\x00b"}, "q"),
+        ({"q": "parameters", "page": "0"}, "page"),
+        ({"q": "parameters", "page": "4"}, "page"),
+        ({"q": "parameters", "page": "9" * 5000}, "page"),
+        ({"q": "parameters", "page": "²"}, "page"),
+        ({"q": "parameters", "kind": "everything"}, "kind"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(client, glossary, query, field):
+    response = client.get("/api/v1/search", query)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+
+
+@pytest.mark.parametrize("query", ['"', "NEAR(", "a OR b", "*", '"unbalanced', "x" * 200])
+def test_query_syntax_is_a_200_never_a_500(client, glossary, query):
+    assert client.get("/api/v1/search", {"q": query}).status_code == 200
+
+
+def test_it_only_reads(client, glossary):
+    response = client.post("/api/v1/search", {"q": "parameters"})
+    assert response.status_code == 405 and "method" in response.json()["errors"]
+
+
+def test_the_search_page_keeps_its_query_budget(client, glossary, django_assert_num_queries):
+    with django_assert_num_queries(8):
+        # 1. terms named or aliased as typed  2. lessons titled so  3. documents with every
+        # word  4. their names (terms)  5. their names (FAQs)  6. the terms to show
+        # 7. the FAQs to show  8. the snippets; the page itself reads nothing
+        assert client.get("/search/", {"q": "parameters"}).status_code == 200
+    with django_assert_num_queries(12):
+        # 1-2. exact names  3. near names  4. documents with every word: none  5. is the
+        # word known?  6. words like it  7. documents with every corrected word  8-9. their
+        # names  10-11. the terms and FAQs to show  12. the snippets
+        assert client.get("/search/", {"q": "paramters"}).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/search", {"q": "parameters"}).status_code == 200  # cached
