@@ -23,6 +23,10 @@ from search.selectors import site_search
 REDIS_URL = "redis://127.0.0.1:6379/9"
 
 
+def term_slugs(query: str) -> list[str]:
+    return [hit.slug for hit in site_search(query).hits if hit.kind == "term"]
+
+
 def _use_redis(settings, prefix: str, url: str = REDIS_URL) -> None:
     settings.CACHES = {
         "default": {
@@ -46,7 +50,7 @@ def test_search_takes_a_new_copy_when_another_process_moves_the_version():
     here = content_version.source()
     assert isinstance(here, FileVersion)
     FileVersion(here.path).bump()  # that other process's save
-    assert [hit.slug for hit in site_search("weights").hits if hit.kind == "term"] == ["weights"]
+    assert term_slugs("weights") == ["weights"]
 
 
 def test_a_change_written_by_one_process_is_read_by_another(tmp_path):
@@ -249,4 +253,4 @@ def test_with_no_cache_nothing_is_kept_and_search_still_sees_edits(client, setti
         "parameters"
     ]
     make_term(name="Parameter count", slug="parameter-count")
-    assert len([hit for hit in site_search("parameter").hits if hit.kind == "term"]) == 2
+    assert len(term_slugs("parameter")) == 2

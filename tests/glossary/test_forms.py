@@ -7,7 +7,7 @@ from django.http import QueryDict
 from factories import make_topic
 
 from content.diagrams import DenseLayerArguments
-from glossary.forms import SearchForm, SuggestForm, TermListForm, TopicFilterForm
+from glossary.forms import TermListForm, TopicFilterForm
 
 BAD_PAGES = ["0", "4", "-1", "+1", "1.0", " 1", "1 ", "x", "²", "١", "99999999999999999999",
              "9" * 5000]  # fmt: skip
@@ -17,29 +17,6 @@ def errors(form_class, query: str) -> dict[str, list[str]]:
     form = form_class(QueryDict(query))
     assert not form.is_valid()
     return form.errors
-
-
-@pytest.mark.parametrize("page", BAD_PAGES)
-def test_the_search_form_refuses_a_bad_page(page):
-    form = SearchForm({"q": "parameters", "page": page})
-    assert not form.is_valid()
-    assert form.errors == {"page": ["Pages of results run from 1 to 3."]}
-
-
-@pytest.mark.parametrize("form_class", [SearchForm, SuggestForm])
-def test_the_search_forms_refuse_an_overlong_query(form_class):
-    assert list(errors(form_class, "q=" + "x" * 201)) == ["q"]
-
-
-@pytest.mark.parametrize("form_class", [SearchForm, SuggestForm])
-def test_the_search_forms_refuse_a_null_character(form_class):
-    assert list(errors(form_class, "q=a%00b")) == ["q"]
-
-
-def test_the_search_form_normalises_the_query_and_starts_at_page_one():
-    form = SearchForm(QueryDict("q=+kv+++cache+"))
-    assert form.is_valid()
-    assert form.cleaned_data == {"q": "kv cache", "page": 1}
 
 
 @pytest.mark.parametrize("page", [*(p for p in BAD_PAGES if p != "4"), "1000000"])

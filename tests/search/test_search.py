@@ -207,7 +207,8 @@ def test_marked_text_is_escaped_but_for_the_marks():
 
 
 HOSTILE = ['"', '""', "*", "NEAR(", "a OR b", "OR", "AND NOT", "(", ")", '"unbalanced', "-x",
-           "col:word", "^x", "'", "\\", "%", "_", "x" * 100, "😀", "１２", "parameters*"]  # fmt: skip
+           "col:word", "^x", "'", "\\", "%", "_", "x" * 100, "😀", "１２",
+           "parameters*"]  # fmt: skip
 
 
 @pytest.mark.parametrize("query", HOSTILE)
