@@ -3,6 +3,39 @@
   "use strict";
 
   /* ---- Type-ahead suggestions for every search box (ARIA combobox pattern). ---- */
+  function part(className, text) {
+    var span = document.createElement("span");
+    span.className = className;
+    span.textContent = text;
+    return span;
+  }
+
+  // The query's words as the search reads them: letters and digits, lower case.
+  function queryWords(query) {
+    return query.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+  }
+
+  // `text` into `element` as text nodes, with each word start that one of `words` matches
+  // (case-insensitive, the longest word first) in a <mark>: built from nodes, never as HTML.
+  // The words are letters and digits only, so none of them is pattern syntax.
+  function markWords(element, text, words) {
+    var unique = words.filter(function (word, i) { return words.indexOf(word) === i; });
+    if (!unique.length) { element.textContent = text; return element; }
+    unique.sort(function (a, b) { return b.length - a.length; });
+    var pattern = new RegExp("(?<![\\p{L}\\p{N}])(?:" + unique.join("|") + ")", "giu");
+    var from = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      if (match.index > from) { element.appendChild(document.createTextNode(text.slice(from, match.index))); }
+      var mark = document.createElement("mark");
+      mark.textContent = match[0];
+      element.appendChild(mark);
+      from = match.index + match[0].length;
+    }
+    if (from < text.length) { element.appendChild(document.createTextNode(text.slice(from))); }
+    return element;
+  }
+
   function setUpSuggest(input) {
     var list = document.getElementById(input.getAttribute("data-suggest-list"));
     if (!list) { return; }
@@ -33,22 +66,24 @@
       else { input.removeAttribute("aria-activedescendant"); }
     }
 
-    function show(results) {
+    function show(results, query) {
       list.textContent = "";
+      var words = queryWords(query);
       items = results.map(function (result, i) {
         var li = document.createElement("li");
         li.id = list.id + "-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         li.dataset.url = result.url;
-        var name = document.createElement("span");
-        name.className = "suggestion-name";
-        name.textContent = result.name;
-        var definition = document.createElement("span");
-        definition.className = "suggestion-definition";
-        definition.textContent = result.short_definition;
-        li.appendChild(name);
-        li.appendChild(definition);
+        // One line: the kind, the name (matched letters marked), and what fits of its summary.
+        // The spaces between the parts are for the option's accessible name, not the layout.
+        li.appendChild(part("result-kind", result.kind_label));
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(markWords(part("suggestion-name", ""), result.name, words));
+        if (result.short_definition) {
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(part("suggestion-definition", result.short_definition));
+        }
         li.addEventListener("mousedown", function (event) {
           event.preventDefault();
           window.location.assign(result.url);
@@ -67,7 +102,7 @@
       var ticket = ++latest;
       fetch(endpoint + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-        .then(function (data) { if (ticket === latest) { show(data.results || []); } })
+        .then(function (data) { if (ticket === latest) { show(data.results || [], query); } })
         .catch(function () { close(); });
     }
 

@@ -22,6 +22,8 @@ PAGES = {
     "glossary index": "/glossary/",
     "term": "/glossary/kv-cache/",
     "search results": "/search/?q=memory",
+    "search, a closest match": "/search/?q=paramters",
+    "search, nothing found": "/search/?q=zzqxj",
     "lesson": "/learn/what-the-numbers-mean/memory-and-precision/",
     "calculator": "/calculators/memory/",
     "404": "/glossary/no-such-term/",

@@ -58,6 +58,14 @@ def test_search_suggests_as_you_type_and_the_keyboard_picks_a_suggestion(open_pa
     options = listbox.get_by_role("option")
     expect(options.first).to_contain_text("KV cache")
     first_url = options.first.get_attribute("data-url")
+    # One line each: the kind, then the name with the letters the query matched marked.
+    expect(options.first.locator(".result-kind")).to_have_text("Term")
+    expect(options.first.locator(".suggestion-name")).to_have_text("KV cache")
+    expect(options.first.locator(".suggestion-name mark")).to_have_text("KV")
+    expect(options.first.locator(".suggestion-definition")).to_be_visible()  # room for it here
+    assert listbox.locator("mark").count() >= 3  # the FAQs and the lesson about the KV cache
+    assert {text.lower() for text in listbox.locator("mark").all_inner_texts()} == {"kv"}
+    assert _more_than_one_line(options) == []
 
     box.press("ArrowDown")
     expect(options.first).to_have_attribute("aria-selected", "true")
@@ -83,6 +91,59 @@ def test_search_suggests_as_you_type_and_the_keyboard_picks_a_suggestion(open_pa
     expect(page).to_have_url(re.compile(r"/search/\?q=quant$"))
     expect(page.locator("ol.results li.result").first).to_be_visible()
     expect(page.locator("ol.results")).to_contain_text("Quantization")
+
+
+def _more_than_one_line(options) -> list[str]:
+    """The suggestions whose name takes more than one line, or that overflow their box."""
+    return options.evaluate_all(
+        """items => items.filter(li => {
+            const name = li.querySelector(".suggestion-name");
+            const line = parseFloat(getComputedStyle(name).lineHeight);
+            const tall = name.getBoundingClientRect().height > line + 1;
+            return tall || li.scrollWidth > li.clientWidth;
+        }).map(li => li.textContent)"""
+    )
+
+
+def test_suggestions_on_a_phone_mark_each_word_start_the_query_matched_on_one_line(open_page):
+    page = open_page("/", viewport={"width": 390, "height": 844})
+    box = page.locator("#home-search-q")
+    listbox = page.locator("#home-search-suggestions")
+    options = listbox.get_by_role("option")
+
+    # Every word, whatever its case; the last one also as the start of a longer word.
+    box.press_sequentially("Memory Calc", delay=30)
+    calculator = options.filter(has=page.locator(".suggestion-name", has_text="Memory calculator"))
+    expect(calculator.locator(".result-kind")).to_have_text("Calculator")
+    expect(calculator.locator("mark")).to_have_text(["Memory", "calc"])
+    # The phone's line is the name's alone: no summary squeezed in, nothing wider than the page.
+    expect(calculator.locator(".suggestion-definition")).to_be_hidden()
+    assert _more_than_one_line(options) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+    # Only word starts: "parameters" marks Parameters, not the inside of Hyperparameters.
+    box.fill("")
+    box.press_sequentially("parameters", delay=30)
+
+    def named(name: str):
+        exactly = page.locator(".suggestion-name", has_text=re.compile(f"^{name}$"))
+        return options.filter(has=exactly)
+
+    expect(named("Parameters").locator("mark")).to_have_text(["Parameters"])
+    expect(named("Hyperparameters")).to_be_visible()
+    expect(named("Hyperparameters").locator("mark")).to_have_count(0)
+
+    # The keyboard still picks one: the second suggestion, then back up to the first.
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", options.nth(1).get_attribute("id"))
+    box.press("ArrowUp")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "false")
+    url = options.first.get_attribute("data-url")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(url) + "$"))
 
 
 def test_a_term_preview_on_hover_and_on_keyboard_focus_and_escape_dismisses_it(open_page):
