@@ -276,8 +276,8 @@ def test_results_come_twenty_to_a_page_with_links_between_pages(client, glossary
 def test_a_misspelt_result_is_marked_as_the_closest_match(client, glossary):
     html = client.get("/search/", {"q": "paramters"}).content.decode()
     assert re.search(r'class="result-name">Parameters</a>\s*<span class="result-note">', html)
-    assert "closest match" in html
-    assert "closest match" not in client.get("/search/", {"q": "parameters"}).content.decode()
+    assert "Closest match" in html
+    assert "Closest match" not in client.get("/search/", {"q": "parameters"}).content.decode()
 
 
 def test_suggestions_are_json_with_kinds(client, glossary):
