@@ -95,6 +95,9 @@ TEMPLATES = [
     },
 ]
 
+# How long a search's answer is kept in the cache (under the content version, so an edit
+# retires it sooner); 0 keeps none (bench/run measures search that way).
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60 * 60)
 # The least pg_trgm word similarity at which PostgreSQL's search looks at a name (typos).
 SEARCH_WORD_SIMILARITY = 0.45
 DATABASES = {

@@ -150,8 +150,12 @@ POSTGRES_FORWARD = [
     "ON glossary_faq USING gin (search_document gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS learning_lesson_document_trgm "
     "ON learning_lesson USING gin (search_document gin_trgm_ops)",
+    # The old engine's "names contain" lookup: nothing reads it now.
+    "DROP INDEX IF EXISTS glossary_term_names_upper_trgm",
 ]
 POSTGRES_BACKWARD = [
+    "CREATE INDEX IF NOT EXISTS glossary_term_names_upper_trgm "
+    "ON glossary_term USING gin ((UPPER(search_names::text)) gin_trgm_ops)",
     "DROP INDEX IF EXISTS learning_lesson_document_trgm",
     "DROP INDEX IF EXISTS glossary_faq_document_trgm",
     "DROP INDEX IF EXISTS glossary_term_document_trgm",

@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
@@ -30,7 +31,6 @@ PAGE_SIZE = 20
 PAGES = 3  # past the 60th result, a narrower query serves a reader better
 SHOWN = PAGE_SIZE * PAGES
 KIND_LABELS = {"term": "Term", "faq": "FAQ", "lesson": "Lesson", "calculator": "Calculator"}
-CACHE_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def site_search(raw: str, *, kind: str = "") -> Results:
         return Results(query="")
     version = content_version.current()
     key = None
-    if version is not None:
+    if version is not None and settings.SEARCH_CACHE_SECONDS > 0:
         digest = hashlib.sha256(f"{words.text}\n{kind}".encode()).hexdigest()
         key = f"search:{version}:{digest}"
         found = cache.get(key)
@@ -100,7 +100,7 @@ def site_search(raw: str, *, kind: str = "") -> Results:
             return found
     results = _search(raw, words, kind)
     if key is not None:
-        cache.set(key, results, CACHE_SECONDS)
+        cache.set(key, results, settings.SEARCH_CACHE_SECONDS)
     return results
 
 

@@ -9,8 +9,7 @@ from django.views.decorators.http import require_safe
 from calculators.api_http import form_errors_json, read_only_json
 from calculators.forms import first_error
 from search.forms import SearchApiForm, SearchForm, SuggestForm
-from search.query import Words
-from search.selectors import PAGE_SIZE, PAGES, Results, mark_words, site_search
+from search.selectors import PAGE_SIZE, PAGES, Results, site_search
 
 SUGGESTIONS = 8
 
@@ -46,7 +45,6 @@ def suggest(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         return form_errors_json(form)
     query = form.cleaned_data["q"]
-    words = Words.parse(query)
     hits = site_search(query).hits[:SUGGESTIONS] if query else []
     return JsonResponse(
         {
@@ -56,7 +54,6 @@ def suggest(request: HttpRequest) -> JsonResponse:
                     "kind": hit.kind,
                     "kind_label": hit.kind_label,
                     "name": hit.title,
-                    "name_html": mark_words(hit.title, words),
                     "slug": hit.slug,
                     "url": hit.url,
                     "short_definition": hit.summary,
