@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from calculators.definitions import CALCULATORS
 from glossary.selectors import featured_terms, topics_with_counts
 from learning.selectors import guides_for_index
-from search.selectors import site_search
+from search.selectors import page_hits, site_search
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     nearest = []
     if words:
         try:
-            nearest = site_search(words).hits[:5]
+            nearest = page_hits(site_search(words), 0, 5)
         except DatabaseError:
             nearest = []
     return render(request, "404.html", {"nearest": nearest, "guess": words}, status=404)

@@ -317,7 +317,7 @@ class FAQ(models.Model):
 
     @property
     def anchor(self) -> str:
-        return f"faq-{self.slug}"
+        return faq_anchor(self.slug)
 
     def clean(self) -> None:
         if not self.slug and self.question:
@@ -325,6 +325,11 @@ class FAQ(models.Model):
         errors = link_errors(render_linked(self.answer))
         if errors:
             raise ValidationError({"answer": errors})
+
+
+def faq_anchor(slug: str) -> str:
+    """The id of an FAQ's answer on its term's page."""
+    return f"faq-{slug}"
 
 
 class Relation(models.Model):

@@ -20,7 +20,7 @@ from django.db import connection
 from search.query import Words, normalise
 from search.schema import KINDS, SLOTS
 
-TEXT_LIMIT = 200  # documents a text search looks at; a reader never pages past 60
+TEXT_LIMIT = 100  # documents a text search ranks; a reader never pages past 60
 NAME_LIMIT = 40  # names the typo check compares
 MARK, UNMARK = "\x02", "\x03"  # around a matched word in a snippet, before it becomes HTML
 SNIPPET_WORDS = 24
@@ -33,6 +33,68 @@ class TextMatch:
     kind: str
     pk: int
     rank: float  # higher is better; compared only within one answer
+    names: str  # a term's name and aliases, an FAQ's question, a lesson's title
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the results page shows of a document, and what its address is made of."""
+
+    title: str
+    slug: str
+    parent: str  # an FAQ's term's slug, a lesson's guide's slug
+    summary: str  # a term's short definition, a lesson's summary
+
+
+def _marks(values: list[object]) -> str:
+    return ", ".join(["%s"] * len(values)) or "NULL"
+
+
+class _Rows:
+    """The plain SQL both engines share: exact names, and the documents to show."""
+
+    def exact(self, forms: list[str], slug: str) -> list[tuple[str, int]]:
+        """Published terms named or aliased as one of `forms` (lower case) or with this slug,
+        and published lessons so titled."""
+        marks = _marks(forms)
+        sql = f"""
+            SELECT 'term', t.id FROM glossary_term t
+            WHERE t.status = 'published' AND (LOWER(t.name) IN ({marks}) OR t.slug = %s
+                OR t.id IN (SELECT a.term_id FROM glossary_alias a
+                            WHERE LOWER(a.name) IN ({marks})))
+            UNION ALL
+            SELECT 'lesson', l.id FROM learning_lesson l JOIN learning_guide g ON g.id = l.guide_id
+            WHERE l.status = 'published' AND g.status = 'published' AND LOWER(l.title) IN ({marks})
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*forms, slug, *forms, *forms])
+            return [(kind, pk) for kind, pk in cursor.fetchall()]
+
+    def documents(self, found: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Document]:
+        """The published ones among `found`, with what the page shows of each."""
+        wanted: dict[str, list[int]] = {"term": [], "faq": [], "lesson": []}
+        for kind, pk in found:
+            if kind in wanted:
+                wanted[kind].append(pk)
+        if not any(wanted.values()):
+            return {}
+        terms, faqs, lessons = (_marks(wanted[kind]) for kind in ("term", "faq", "lesson"))
+        sql = f"""
+            SELECT 'term', t.id, t.name, t.slug, '', t.short_definition FROM glossary_term t
+            WHERE t.status = 'published' AND t.id IN ({terms})
+            UNION ALL
+            SELECT 'faq', f.id, f.question, f.slug, t.slug, '' FROM glossary_faq f
+            JOIN glossary_term t ON t.id = f.term_id
+            WHERE t.status = 'published' AND f.id IN ({faqs})
+            UNION ALL
+            SELECT 'lesson', l.id, l.title, l.slug, g.slug, l.summary FROM learning_lesson l
+            JOIN learning_guide g ON g.id = l.guide_id
+            WHERE l.status = 'published' AND g.status = 'published' AND l.id IN ({lessons})
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*wanted["term"], *wanted["faq"], *wanted["lesson"]])
+            rows = cursor.fetchall()
+        return {(kind, pk): Document(*rest) for kind, pk, *rest in rows}
 
 
 # The rowids of documents a reader may see: published terms, the FAQs of published terms,
@@ -50,7 +112,7 @@ _SQLITE_PUBLISHED = f"""
 """
 
 
-class SQLiteEngine:
+class SQLiteEngine(_Rows):
     name = "sqlite"
 
     def text_matches(self, words: Words, *, every: bool) -> list[TextMatch]:
@@ -58,14 +120,25 @@ class SQLiteEngine:
             return []
         # bm25 is lower for better matches; the names column weighs ten times the body.
         sql = f"""
-            SELECT d.rowid, -bm25(search_text, 10.0, 1.0) FROM search_text d
+            SELECT d.rowid, -bm25(search_text, 10.0, 1.0), d.names FROM search_text d
             WHERE search_text MATCH %s AND ({_SQLITE_PUBLISHED})
             ORDER BY bm25(search_text, 10.0, 1.0) LIMIT {TEXT_LIMIT}
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, [words.fts5(every=every)])
             rows = cursor.fetchall()
-        return [TextMatch(KIND_OF[rowid % SLOTS], rowid // SLOTS, rank) for rowid, rank in rows]
+        return [
+            TextMatch(KIND_OF[rowid % SLOTS], rowid // SLOTS, rank, names)
+            for rowid, rank, names in rows
+        ]
+
+    def text_count(self, words: Words, *, every: bool) -> int:
+        sql = f"""
+            SELECT count(*) FROM search_text d WHERE search_text MATCH %s AND ({_SQLITE_PUBLISHED})
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [words.fts5(every=every)])
+            return int(cursor.fetchone()[0])
 
     def name_candidates(self, words: Words) -> list[tuple[str, int, str]]:
         pieces = words.trigrams()
@@ -115,7 +188,24 @@ class SQLiteEngine:
             return [row[0] for row in cursor.fetchall()]
 
 
-class PostgresEngine:
+_PG_MATCHES = """
+    WITH q AS (SELECT to_tsquery('english', %s) AS q)
+    SELECT 'term', t.id, ts_rank(setweight(t.search_head, 'A') || t.search_vector, q.q),
+           t.search_names
+    FROM glossary_term t, q
+    WHERE t.status = 'published' AND t.search_vector @@ q.q
+    UNION ALL
+    SELECT 'faq', f.id, ts_rank(f.search_vector, q.q), f.question
+    FROM glossary_faq f JOIN glossary_term t ON t.id = f.term_id, q
+    WHERE t.status = 'published' AND f.search_vector @@ q.q
+    UNION ALL
+    SELECT 'lesson', l.id, ts_rank(l.search_vector, q.q), l.title
+    FROM learning_lesson l JOIN learning_guide g ON g.id = l.guide_id, q
+    WHERE l.status = 'published' AND g.status = 'published' AND l.search_vector @@ q.q
+"""
+
+
+class PostgresEngine(_Rows):
     name = "postgresql"
 
     def text_matches(self, words: Words, *, every: bool) -> list[TextMatch]:
@@ -123,24 +213,20 @@ class PostgresEngine:
             return []
         # A term ranks by its names and short definition (weight A) with its whole text.
         sql = f"""
-            WITH q AS (SELECT to_tsquery('english', %s) AS q)
-            SELECT 'term', t.id, ts_rank(setweight(t.search_head, 'A') || t.search_vector, q.q)
-            FROM glossary_term t, q
-            WHERE t.status = 'published' AND t.search_vector @@ q.q
-            UNION ALL
-            SELECT 'faq', f.id, ts_rank(f.search_vector, q.q)
-            FROM glossary_faq f JOIN glossary_term t ON t.id = f.term_id, q
-            WHERE t.status = 'published' AND f.search_vector @@ q.q
-            UNION ALL
-            SELECT 'lesson', l.id, ts_rank(l.search_vector, q.q)
-            FROM learning_lesson l JOIN learning_guide g ON g.id = l.guide_id, q
-            WHERE l.status = 'published' AND g.status = 'published' AND l.search_vector @@ q.q
+            {_PG_MATCHES}
             ORDER BY 3 DESC LIMIT {TEXT_LIMIT}
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, [words.tsquery(every=every)])
             rows = cursor.fetchall()
-        return [TextMatch(kind, pk, float(rank)) for kind, pk, rank in rows]
+        return [TextMatch(kind, pk, float(rank), names) for kind, pk, rank, names in rows]
+
+    def text_count(self, words: Words, *, every: bool) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM ({_PG_MATCHES}) AS m", [words.tsquery(every=every)]
+            )
+            return int(cursor.fetchone()[0])
 
     def name_candidates(self, words: Words) -> list[tuple[str, int, str]]:
         if len(words.text) < 3:

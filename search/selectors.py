@@ -10,21 +10,19 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from caching import content_version
 from calculators.definitions import CALCULATORS
-from glossary.models import FAQ, Status, Term
-from glossary.slugs import make_slug
-from learning.models import Lesson
+from glossary.models import faq_anchor
+from glossary.slugs import make_slug, term_url
 from search import ranking
-from search.engines import MARK, UNMARK, engine
+from search.engines import MARK, TEXT_LIMIT, UNMARK, Document, TextMatch, engine
 from search.query import Words, normalise
 
 PAGE_SIZE = 20
@@ -36,9 +34,10 @@ KIND_LABELS = {"term": "Term", "faq": "FAQ", "lesson": "Lesson", "calculator": "
 @dataclass(frozen=True)
 class Hit:
     kind: str
+    pk: int | str  # a row's id, or a calculator's slug
     title: str
     url: str
-    snippet_html: SafeString  # escaped text, the query's words in <mark>
+    snippet_html: SafeString | None  # escaped, the words in <mark>; None: not looked up yet
     score: float
     near: bool  # the closest match to a misspelt query
     slug: str = ""  # a term's, for the type-ahead
@@ -57,6 +56,8 @@ class Results:
     relaxed: bool = False  # no document had every word: these have some
     corrected: str = ""  # nothing matched the query as typed: these match this spelling
     suggestion: str = ""  # when nothing matched: the nearest name, if any is near enough
+    searched: str = ""  # the words the snippets mark (the corrected ones, if corrected)
+    key: str = ""  # where the cache keeps these results ("" when it keeps none)
 
 
 def marked(text: str) -> SafeString:
@@ -100,13 +101,34 @@ def site_search(raw: str, *, kind: str = "") -> Results:
             return found
     results = _search(raw, words, kind)
     if key is not None:
+        results = replace(results, key=key)
         cache.set(key, results, settings.SEARCH_CACHE_SECONDS)
     return results
 
 
+def page_hits(results: Results, first: int, last: int) -> list[Hit]:
+    """hits[first:last], each with its snippet: a page's snippets are looked up when the page
+    is first shown (one query), and kept with the results from then on."""
+    hits = results.hits[first:last]
+    missing = [(hit.kind, hit.pk) for hit in hits if hit.snippet_html is None]
+    if not missing:
+        return hits
+    snippets = engine().snippets(Words.parse(results.searched), missing)
+    for index in range(first, min(last, len(results.hits))):
+        hit = results.hits[index]
+        if hit.snippet_html is None:
+            found = snippets.get((hit.kind, hit.pk))
+            results.hits[index] = replace(
+                hit, snippet_html=marked(found) if found else marked(hit.summary)
+            )
+    if results.key:
+        cache.set(results.key, results, settings.SEARCH_CACHE_SECONDS)
+    return results.hits[first:last]
+
+
 def _search(raw: str, words: Words, kind: str) -> Results:
     searcher = engine()
-    scored = _exact(raw, words)
+    scored = _exact(searcher, raw, words)
     if not scored:  # a name typed right is no misspelling of another
         scored = _near(searcher, words)
     scored += _calculators(words)
@@ -125,13 +147,17 @@ def _search(raw: str, words: Words, kind: str) -> Results:
     scored += _text(text, used)
     ranked = [item for item in ranking.best_of(scored) if not kind or item.kind == kind]
     hits = _load(ranked, used, searcher)
+    count = len(hits)
+    if len(text) == TEXT_LIMIT and not kind:  # more documents have the words than were ranked
+        count += searcher.text_count(used, every=not relaxed) - TEXT_LIMIT
     return Results(
         query=words.text,
         hits=hits[:SHOWN],
-        count=len(hits),
+        count=count,
         relaxed=relaxed,
         corrected=corrected,
         suggestion="" if hits else _suggestion(searcher, words),
+        searched=used.text,
     )
 
 
@@ -148,15 +174,10 @@ def _corrected(searcher, words: Words) -> Words | None:
     return None if fixed == list(words.words) else Words.parse(" ".join(fixed))
 
 
-def _exact(raw: str, words: Words) -> list[ranking.Scored]:
-    typed = " ".join(raw.split())
-    names = Q(slug=make_slug(typed))
-    for form in {typed, f"{typed}s", typed.removesuffix("s")} - {""}:
-        names |= Q(name__iexact=form) | Q(aliases__name__iexact=form)
-    terms = Term.objects.published().filter(names).values_list("pk", flat=True).distinct()
-    lessons = Lesson.objects.published().filter(guide__status=Status.PUBLISHED, title__iexact=typed)
-    found = [ranking.exact("term", pk) for pk in terms]
-    found += [ranking.exact("lesson", pk) for pk in lessons.values_list("pk", flat=True)]
+def _exact(searcher, raw: str, words: Words) -> list[ranking.Scored]:
+    typed = " ".join(raw.split()).lower()
+    forms = sorted({typed, f"{typed}s", typed.removesuffix("s")} - {""})
+    found = [ranking.exact(kind, pk) for kind, pk in searcher.exact(forms, make_slug(typed))]
     found += [
         ranking.exact("calculator", calculator.slug)
         for calculator in CALCULATORS.values()
@@ -190,125 +211,53 @@ def _calculators(words: Words) -> list[ranking.Scored]:
     return found
 
 
-def _text(matches, words: Words) -> list[ranking.Scored]:
+def _text(matches: list[TextMatch], words: Words) -> list[ranking.Scored]:
     if not matches:
         return []
     best = max(match.rank for match in matches)
-    names = _names_of(matches)
     return [
         ranking.text(
             match.kind,
             match.pk,
             match.rank,
             best,
-            named=ranking.name_match(words, names.get((match.kind, match.pk), "")),
+            named=ranking.name_match(words, match.names),
         )
         for match in matches
     ]
 
 
-def _names_of(matches) -> dict[tuple[str, int], str]:
-    """What counts as each matched document's names: a term's name and aliases, an FAQ's
-    question, a lesson's title."""
-    by_kind: dict[str, list[int]] = {}
-    for match in matches:
-        by_kind.setdefault(match.kind, []).append(match.pk)
-    names: dict[tuple[str, int], str] = {}
-    if "term" in by_kind:
-        for pk, value in Term.objects.filter(pk__in=by_kind["term"]).values_list(
-            "pk", "search_names"
-        ):
-            names[("term", pk)] = value
-    if "faq" in by_kind:
-        for pk, value in FAQ.objects.filter(pk__in=by_kind["faq"]).values_list("pk", "question"):
-            names[("faq", pk)] = value
-    if "lesson" in by_kind:
-        for pk, value in Lesson.objects.filter(pk__in=by_kind["lesson"]).values_list("pk", "title"):
-            names[("lesson", pk)] = value
-    return names
-
-
 def _load(ranked: list[ranking.Scored], words: Words, searcher) -> list[Hit]:
     """The hits as the page shows them, in order; documents that vanished are left out."""
-    by_kind: dict[str, list] = {}
-    for item in ranked:
-        by_kind.setdefault(item.kind, []).append(item.pk)
-    terms = {
-        t.pk: t
-        for t in Term.objects.published()
-        .filter(pk__in=by_kind.get("term", []))
-        .only("pk", "name", "slug", "short_definition")
-    }
-    faqs = {
-        f.pk: f
-        for f in FAQ.objects.filter(pk__in=by_kind.get("faq", []), term__status=Status.PUBLISHED)
-        .select_related("term")
-        .only("pk", "question", "slug", "term__slug", "term__name")
-    }
-    lessons = {
-        lesson.pk: lesson
-        for lesson in Lesson.objects.published()
-        .filter(pk__in=by_kind.get("lesson", []), guide__status=Status.PUBLISHED)
-        .select_related("guide")
-        .only("pk", "title", "slug", "summary", "guide__slug", "guide__title")
-    }
-    shown = [item for item in ranked if _exists(item, terms, faqs, lessons)]
-    snippets = searcher.snippets(
-        words, [(item.kind, item.pk) for item in shown[:SHOWN] if item.kind != "calculator"]
+    documents = searcher.documents(
+        (item.kind, item.pk) for item in ranked if isinstance(item.pk, int)
     )
-    hits = []
-    for item in shown:
-        snippet = marked(snippets.get((item.kind, item.pk), ""))
-        hits.append(_hit(item, terms, faqs, lessons, snippet, words))
+    shown = [item for item in ranked if item.pk in CALCULATORS or (item.kind, item.pk) in documents]
+    hits = [_hit(item, documents.get((item.kind, item.pk)), words) for item in shown]
     hits.sort(key=lambda hit: (-hit.score, hit.title.lower()))
     return hits
 
 
-def _exists(item, terms, faqs, lessons) -> bool:
-    source = {"term": terms, "faq": faqs, "lesson": lessons}.get(item.kind)
-    return item.pk in CALCULATORS if source is None else item.pk in source
-
-
-def _hit(item, terms, faqs, lessons, snippet: str, words: Words) -> Hit:
+def _hit(item: ranking.Scored, document: Document | None, words: Words) -> Hit:
+    """A hit as the page shows it; a document's snippet is looked up with its page's."""
+    if document is None:  # a calculator
+        calculator = CALCULATORS[str(item.pk)]
+        url = reverse("calculators:detail", kwargs={"slug": calculator.slug})
+        summary = calculator.summary
+        return Hit(
+            "calculator", calculator.slug, calculator.title, url, mark_words(summary, words),
+            item.score, item.near, summary=summary,
+        )  # fmt: skip
     if item.kind == "term":
-        term = terms[item.pk]
-        return Hit(
-            "term",
-            term.name,
-            term.get_absolute_url(),
-            snippet or marked(term.short_definition),
-            item.score,
-            item.near,
-            slug=term.slug,
-            summary=term.short_definition,
-        )
+        url = term_url(document.slug)
+        return Hit("term", item.pk, document.title, url, None, item.score, item.near,
+                   slug=document.slug, summary=document.summary)  # fmt: skip
     if item.kind == "faq":
-        faq = faqs[item.pk]
-        return Hit("faq", faq.question, faq.get_absolute_url(), snippet, item.score, item.near)
-    if item.kind == "lesson":
-        lesson = lessons[item.pk]
-        summary = lesson.summary
-        return Hit(
-            "lesson",
-            lesson.title,
-            lesson.get_absolute_url(),
-            snippet or marked(summary),
-            item.score,
-            item.near,
-            summary=summary,
-        )
-    calculator = CALCULATORS[item.pk]
-    url = reverse("calculators:detail", kwargs={"slug": calculator.slug})
-    summary = calculator.summary
-    return Hit(
-        "calculator",
-        calculator.title,
-        url,
-        mark_words(summary, words),
-        item.score,
-        item.near,
-        summary=summary,
-    )
+        url = f"{term_url(document.parent)}#{faq_anchor(document.slug)}"
+        return Hit("faq", item.pk, document.title, url, None, item.score, item.near)
+    url = reverse("learning:lesson", kwargs={"guide": document.parent, "lesson": document.slug})
+    return Hit("lesson", item.pk, document.title, url, None, item.score, item.near,
+               summary=document.summary)  # fmt: skip
 
 
 def _suggestion(searcher, words: Words) -> str:

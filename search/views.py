@@ -9,14 +9,14 @@ from django.views.decorators.http import require_safe
 from calculators.api_http import form_errors_json, read_only_json
 from calculators.forms import first_error
 from search.forms import SearchApiForm, SearchForm, SuggestForm
-from search.selectors import PAGE_SIZE, PAGES, Results, site_search
+from search.selectors import PAGE_SIZE, PAGES, Results, page_hits, site_search
 
 SUGGESTIONS = 8
 
 
 def _page(results: Results, number: int) -> dict[str, Any]:
     first = (number - 1) * PAGE_SIZE
-    hits = results.hits[first : first + PAGE_SIZE]
+    hits = page_hits(results, first, first + PAGE_SIZE)
     return {
         "hits": hits,
         "page": number,

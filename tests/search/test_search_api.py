@@ -85,15 +85,17 @@ def test_it_only_reads(client, glossary):
 
 
 def test_the_search_page_keeps_its_query_budget(client, glossary, django_assert_num_queries):
-    with django_assert_num_queries(8):
-        # 1. terms named or aliased as typed  2. lessons titled so  3. documents with every
-        # word  4. their names (terms)  5. their names (FAQs)  6. the terms to show
-        # 7. the FAQs to show  8. the snippets; the page itself reads nothing
+    with django_assert_num_queries(4):
+        # 1. terms and lessons named as typed  2. documents with every word, ranked, with
+        # their names  3. the published ones among them, with what the page shows
+        # 4. the first page's snippets; the page itself reads nothing
         assert client.get("/search/", {"q": "parameters"}).status_code == 200
-    with django_assert_num_queries(12):
-        # 1-2. exact names  3. near names  4. documents with every word: none  5. is the
-        # word known?  6. words like it  7. documents with every corrected word  8-9. their
-        # names  10-11. the terms and FAQs to show  12. the snippets
+    with django_assert_num_queries(1):  # the answer is kept; page 2's snippets are not yet
+        assert client.get("/search/", {"q": "parameters", "page": "2"}).status_code == 200
+    with django_assert_num_queries(0):  # now they are, and the API answers from the same
+        assert client.get("/api/v1/search", {"q": "parameters", "page": "2"}).status_code == 200
+    with django_assert_num_queries(8):
+        # 1. exact names  2. near names  3. documents with every word: none  4. is the
+        # word known?  5. words like it  6. documents with every corrected word
+        # 7. the ones to show  8. the first page's snippets
         assert client.get("/search/", {"q": "paramters"}).status_code == 200
-    with django_assert_num_queries(0):
-        assert client.get("/api/v1/search", {"q": "parameters"}).status_code == 200  # cached
