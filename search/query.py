@@ -32,22 +32,30 @@ def normalise(raw: str) -> str:
 
 @dataclass(frozen=True)
 class Words:
-    """The words a text search looks for: no stop words (unless that leaves none), at most
-    MAX_WORDS, the last one also as a prefix when it is long enough."""
+    """The words a text search looks for: no stop words, at most MAX_WORDS, the last one also
+    as a prefix when it is long enough. A query of stop words alone ("the") is matched against
+    names only: PostgreSQL's text search would drop every word of it, and SQLite's not."""
 
     text: str  # the normalised query, all its words
     words: tuple[str, ...]
+    prefix: bool = True  # whether the last word may also begin a longer one
+    stop_words_only: bool = False  # every word was a stop word: no text search is made
 
     @classmethod
-    def parse(cls, raw: str) -> Words:
+    def parse(cls, raw: str, *, prefix: bool = True) -> Words:
         text = normalise(raw)
         every = text.split()
-        kept = [word for word in every if word not in STOP_WORDS] or every
-        return cls(text=text, words=tuple(dict.fromkeys(kept))[:MAX_WORDS])
+        kept = [word for word in every if word not in STOP_WORDS]
+        return cls(
+            text=text,
+            words=tuple(dict.fromkeys(kept or every))[:MAX_WORDS],
+            prefix=prefix,
+            stop_words_only=bool(every) and not kept,
+        )
 
     @property
     def prefix_last(self) -> bool:
-        return bool(self.words) and len(self.words[-1]) >= PREFIX_FROM
+        return self.prefix and bool(self.words) and len(self.words[-1]) >= PREFIX_FROM
 
     def fts5(self, *, every: bool) -> str:
         """An FTS5 query: each word a quoted string, so nothing a reader types is syntax."""

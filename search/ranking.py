@@ -11,10 +11,13 @@ A result's score, highest first (ties by title):
    prefix): TEXT + 50 × its engine rank over the best rank in this answer, + NAMED when every
    word is a word of its names (a term's name and aliases, an FAQ's question, a title; plurals
    count as the word), half that when the last word only begins one, plus the kind's weight;
-4. only when nothing above is found: the same as 3 for documents with **any** of the words,
-   and the page says the search was relaxed;
-5. only when nothing at all is found: each word the documents lack is replaced by the nearest
-   word they have (ratio at least SIMILAR), and the page says it searched that instead.
+4. when no document has every word, each word of at least CORRECT_FROM letters that no
+   document has is replaced by a near word one has (ratio at least SIMILAR, among the words
+   the engine offers: the same first letter on SQLite, the nearest documents' words on
+   PostgreSQL), and 3 is tried with those words (the last one not as a prefix); the page
+   says it searched that instead;
+5. only when nothing above is found: the same as 3 for documents with **any** of the words,
+   and the page says the search was relaxed.
 
 A document found more than one way keeps its best score.
 """

@@ -94,7 +94,9 @@ def site_search(raw: str, *, kind: str = "") -> Results:
     version = content_version.current()
     key = None
     if version is not None and settings.SEARCH_CACHE_SECONDS > 0:
-        digest = hashlib.sha256(f"{words.text}\n{kind}".encode()).hexdigest()
+        # As typed (spaces aside): the exact check reads "dibi-pozi" and "dibi pozi" apart.
+        typed = " ".join(raw.split()).lower()
+        digest = hashlib.sha256(f"{typed}\n{kind}".encode()).hexdigest()
         key = f"search:{version}:{digest}"
         found = cache.get(key)
         if isinstance(found, Results):
@@ -132,16 +134,16 @@ def _search(raw: str, words: Words, kind: str) -> Results:
     if not scored:  # a name typed right is no misspelling of another
         scored = _near(searcher, words)
     scored += _calculators(words)
-    text = searcher.text_matches(words, every=True)
+    text = [] if words.stop_words_only else searcher.text_matches(words, every=True)
     used, corrected = words, ""
-    if not text:
+    if not text and not words.stop_words_only:
         fixed = _corrected(searcher, words)
         if fixed is not None:
             text = searcher.text_matches(fixed, every=True)
             if text:
                 used, corrected = fixed, fixed.text
     relaxed = False
-    if not scored and not text and len(words.words) > 1:
+    if not scored and not text and len(words.words) > 1 and not words.stop_words_only:
         text = searcher.text_matches(words, every=False)
         relaxed = bool(text)
     scored += _text(text, used)
@@ -171,12 +173,21 @@ def _corrected(searcher, words: Words) -> Words | None:
             fixed.append(word)
         else:
             fixed.append(ranking.nearest_word(word, searcher.words_like(word)) or word)
-    return None if fixed == list(words.words) else Words.parse(" ".join(fixed))
+    # Not as a prefix: "bono" must not stand for the "bonoka" a document has, when only a
+    # draft has "bono".
+    return None if fixed == list(words.words) else Words.parse(" ".join(fixed), prefix=False)
 
 
 def _exact(searcher, raw: str, words: Words) -> list[ranking.Scored]:
     typed = " ".join(raw.split()).lower()
-    forms = sorted({typed, f"{typed}s", typed.removesuffix("s")} - {""})
+    forms = sorted(
+        {
+            form
+            for name in (typed, words.text)
+            for form in (name, f"{name}s", name.removesuffix("s"))
+        }
+        - {""}
+    )
     found = [ranking.exact(kind, pk) for kind, pk in searcher.exact(forms, make_slug(typed))]
     found += [
         ranking.exact("calculator", calculator.slug)
@@ -195,6 +206,8 @@ def _near(searcher, words: Words) -> list[ranking.Scored]:
         if ratio >= ranking.SIMILAR:
             found.append(ranking.near(kind, pk, ratio))
     for calculator in CALCULATORS.values():
+        if ranking.name_match(words, calculator.title):
+            continue
         ratio = ranking.name_ratio(words.text, calculator.title)
         if ratio >= ranking.SIMILAR:
             found.append(ranking.near("calculator", calculator.slug, ratio))

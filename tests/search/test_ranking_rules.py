@@ -301,17 +301,23 @@ def having(words: Words, documents: list[Document], *, every: bool) -> set[Key]:
 
 
 def exact_matches(raw: str, documents: list[Document]) -> dict[Key, float]:
-    """Rule 1: the query as typed is a term's name or alias (or its address), a lesson's
-    title, or a calculator's title, whatever the case and the plural."""
+    """Rule 1: the query as typed, or its words alone (no hyphens), is a term's name or alias
+    (or its address), a lesson's title, or a calculator's title, whatever the case and the
+    plural."""
     typed = " ".join(raw.split())
-    forms = {form.lower() for form in (typed, typed + "s", typed.removesuffix("s")) if form}
+    forms = {
+        form.lower()
+        for name in (typed, normalise(raw))
+        for form in (name, name + "s", name.removesuffix("s"))
+        if form
+    }
     found = {}
     for d in published(documents):
         if d.kind == "term" and (
             d.slug == make_slug(typed) or any(n.lower() in forms for n in d.names)
         ):
             found[d.key] = EXACT + KIND_WEIGHT["term"]
-        elif d.kind == "lesson" and d.title.lower() == typed.lower():
+        elif d.kind == "lesson" and d.title.lower() in forms:
             found[d.key] = EXACT + KIND_WEIGHT["lesson"]
     text = normalise(raw)
     for calculator in CALCULATORS.values():
@@ -321,10 +327,13 @@ def exact_matches(raw: str, documents: list[Document]) -> dict[Key, float]:
 
 
 def near_matches(raw: str, documents: list[Document]) -> tuple[dict[Key, float], set[Key]]:
-    """Rule 2: names within SIMILAR of the query (names that hold the query's words are text
-    matches instead), with their scores; and those of them a trigram index can see."""
+    """Rule 2, when nothing is exact: names within SIMILAR of the query (names that hold the
+    query's words are text matches instead), with their scores; and those of them a trigram
+    index can see."""
     words = Words.parse(raw)
     exact = exact_matches(raw, documents)
+    if exact:  # a name typed right is no misspelling of another
+        return {}, set()
     named = [(d.key, d.names) for d in published(documents) if d.kind in ("term", "lesson")]
     named += [(("calculator", c.title), (c.title,)) for c in CALCULATORS.values()]
     near, visible = {}, set()
@@ -389,7 +398,7 @@ def text_tier(raw: str, documents: list[Document], *, near: set[Key], corrected:
     checked against the rules on their own): the documents with every word of the query (as
     corrected), or, when nothing else is found, with any word of it."""
     words = Words.parse(raw)
-    used = Words.parse(corrected) if corrected else words
+    used = Words.parse(corrected, prefix=False) if corrected else words
     calculators = calculator_matches(raw)
     found = having(used, documents, every=True)
     exact = exact_matches(raw, documents)
