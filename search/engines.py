@@ -12,8 +12,9 @@ return plain values; the ranking rules are written once, in search/ranking.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -46,7 +47,7 @@ class Document:
     summary: str  # a term's short definition, a lesson's summary
 
 
-def _marks(values: list[object]) -> str:
+def _marks(values: Sequence[object]) -> str:
     return ", ".join(["%s"] * len(values)) or "NULL"
 
 
@@ -261,7 +262,8 @@ class PostgresEngine(_Rows):
             f'MinWords={SNIPPET_WORDS // 2}, MaxFragments=1, FragmentDelimiter=" … "'
         )
         tables = {"term": "glossary_term", "faq": "glossary_faq", "lesson": "learning_lesson"}
-        parts, params = [], []
+        parts: list[str] = []
+        params: list[Any] = []
         for kind, pks in wanted.items():
             if kind not in tables:
                 continue

@@ -112,14 +112,14 @@ def page_hits(results: Results, first: int, last: int) -> list[Hit]:
     """hits[first:last], each with its snippet: a page's snippets are looked up when the page
     is first shown (one query), and kept with the results from then on."""
     hits = results.hits[first:last]
-    missing = [(hit.kind, hit.pk) for hit in hits if hit.snippet_html is None]
+    missing = [(hit.kind, int(hit.pk)) for hit in hits if hit.snippet_html is None]
     if not missing:
         return hits
     snippets = engine().snippets(Words.parse(results.searched), missing)
     for index in range(first, min(last, len(results.hits))):
         hit = results.hits[index]
         if hit.snippet_html is None:
-            found = snippets.get((hit.kind, hit.pk))
+            found = snippets.get((hit.kind, int(hit.pk)))
             results.hits[index] = replace(
                 hit, snippet_html=marked(found) if found else marked(hit.summary)
             )

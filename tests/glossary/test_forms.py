@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.http import QueryDict
 from factories import make_topic
+from form_checks import BAD_PAGES
 
 from content.diagrams import DenseLayerArguments
 from glossary.forms import TermListForm, TopicFilterForm
-
-BAD_PAGES = ["0", "4", "-1", "+1", "1.0", " 1", "1 ", "x", "²", "١", "99999999999999999999",
-             "9" * 5000]  # fmt: skip
-
-
-def errors(form_class, query: str) -> dict[str, list[str]]:
-    form = form_class(QueryDict(query))
-    assert not form.is_valid()
-    return form.errors
 
 
 @pytest.mark.parametrize("page", [*(p for p in BAD_PAGES if p != "4"), "1000000"])

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.http import QueryDict
+from form_checks import BAD_PAGES, errors
 
 from search.forms import SearchApiForm, SearchForm, SuggestForm
-
-BAD_PAGES = ["0", "4", "-1", "+1", "1.0", " 1", "1 ", "x", "²", "١", "99999999999999999999",
-             "9" * 5000]  # fmt: skip
-
-
-def errors(form_class, query: str) -> dict[str, list[str]]:
-    form = form_class(QueryDict(query))
-    assert not form.is_valid()
-    return form.errors
 
 
 @pytest.mark.parametrize("page", BAD_PAGES)
