@@ -22,6 +22,7 @@ from search.query import Words, normalise
 from search.schema import KINDS, SLOTS
 
 TEXT_LIMIT = 100  # documents a text search ranks; a reader never pages past 60
+SQLITE_FETCH = 120  # SQLite ranks drafts too (they are left out after): it fetches more
 NAME_LIMIT = 40  # names the typo check compares
 MARK, UNMARK = "\x02", "\x03"  # around a matched word in a snippet, before it becomes HTML
 SNIPPET_WORDS = 24
@@ -98,18 +99,22 @@ class _Rows:
         return {(kind, pk): Document(*rest) for kind, pk, *rest in rows}
 
 
-# The rowids of documents a reader may see: published terms, the FAQs of published terms,
-# published lessons of published guides. (%% is SQL's modulo, escaped for the parameters.)
+# Whether the document with rowid d.rowid is one a reader may see: a published term, an FAQ of
+# a published term, a published lesson of a published guide. Looked up row by row through the
+# tables' keys, so its cost follows the matches, not the size of the glossary. (%% is SQL's
+# modulo, escaped for the parameters.)
 _SQLITE_PUBLISHED = f"""
-    (d.rowid %% {SLOTS} = {KINDS["term"]} AND d.rowid / {SLOTS} IN
-        (SELECT id FROM glossary_term WHERE status = 'published'))
-    OR (d.rowid %% {SLOTS} = {KINDS["faq"]} AND d.rowid / {SLOTS} IN
-        (SELECT faq.id FROM glossary_faq faq JOIN glossary_term term ON term.id = faq.term_id
-         WHERE term.status = 'published'))
-    OR (d.rowid %% {SLOTS} = {KINDS["lesson"]} AND d.rowid / {SLOTS} IN
-        (SELECT lesson.id FROM learning_lesson lesson
-         JOIN learning_guide guide ON guide.id = lesson.guide_id
-         WHERE lesson.status = 'published' AND guide.status = 'published'))
+    CASE d.rowid %% {SLOTS}
+    WHEN {KINDS["term"]} THEN EXISTS (SELECT 1 FROM glossary_term term
+        WHERE term.id = d.rowid / {SLOTS} AND term.status = 'published')
+    WHEN {KINDS["faq"]} THEN EXISTS (SELECT 1 FROM glossary_faq faq
+        JOIN glossary_term term ON term.id = faq.term_id
+        WHERE faq.id = d.rowid / {SLOTS} AND term.status = 'published')
+    WHEN {KINDS["lesson"]} THEN EXISTS (SELECT 1 FROM learning_lesson lesson
+        JOIN learning_guide guide ON guide.id = lesson.guide_id
+        WHERE lesson.id = d.rowid / {SLOTS} AND lesson.status = 'published'
+        AND guide.status = 'published')
+    END
 """
 
 
@@ -119,11 +124,13 @@ class SQLiteEngine(_Rows):
     def text_matches(self, words: Words, *, every: bool) -> list[TextMatch]:
         if not words.words:
             return []
-        # bm25 is lower for better matches; the names column weighs ten times the body.
+        # bm25 is lower for better matches; the names column weighs ten times the body. Drafts
+        # are ranked too and left out by the caller (documents()): asking row by row whether
+        # each match is published costs more than ranking it.
         sql = f"""
             SELECT d.rowid, -bm25(search_text, 10.0, 1.0), d.names FROM search_text d
-            WHERE search_text MATCH %s AND ({_SQLITE_PUBLISHED})
-            ORDER BY bm25(search_text, 10.0, 1.0) LIMIT {TEXT_LIMIT}
+            WHERE search_text MATCH %s
+            ORDER BY bm25(search_text, 10.0, 1.0) LIMIT {SQLITE_FETCH}
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, [words.fts5(every=every)])
@@ -147,7 +154,7 @@ class SQLiteEngine(_Rows):
             return []
         sql = f"""
             SELECT d.rowid, d.names FROM search_names d
-            WHERE search_names MATCH %s AND ({_SQLITE_PUBLISHED})
+            WHERE search_names MATCH %s
             ORDER BY rank LIMIT {NAME_LIMIT}
         """
         with connection.cursor() as cursor:

@@ -79,8 +79,10 @@ def name_match(words: Words, names: str) -> float:
 def nearest_word(word: str, vocabulary: Iterable[str]) -> str:
     """The vocabulary's word nearest `word`, if one is near enough to be a misspelling."""
     best, found = SIMILAR, ""
+    # The typed word is difflib's second sequence: it is indexed once, not once per candidate.
+    matcher = difflib.SequenceMatcher(None, "", word)
     for candidate in vocabulary:
-        matcher = difflib.SequenceMatcher(None, word, candidate)
+        matcher.set_seq1(candidate)
         if matcher.real_quick_ratio() >= best and matcher.quick_ratio() >= best:
             ratio = matcher.ratio()
             if ratio > best or (ratio == best and not found):

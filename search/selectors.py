@@ -57,6 +57,9 @@ class Results:
     corrected: str = ""  # nothing matched the query as typed: these match this spelling
     suggestion: str = ""  # when nothing matched: the nearest name, if any is near enough
     searched: str = ""  # the words the snippets mark (the corrected ones, if corrected)
+    kind: str = ""  # the one kind searched, if one was
+    more: bool = False  # as many documents had the words as a search ranks: maybe more do
+    total: int | None = None  # with `more`: every result, once result_count() counted them
     key: str = ""  # where the cache keeps these results ("" when it keeps none)
 
 
@@ -131,36 +134,65 @@ def page_hits(results: Results, first: int, last: int) -> list[Hit]:
 def _search(raw: str, words: Words, kind: str) -> Results:
     searcher = engine()
     scored = _exact(searcher, raw, words)
-    if not scored:  # a name typed right is no misspelling of another
-        scored = _near(searcher, words)
+    names = [] if scored else searcher.name_candidates(words)  # a name typed right is no
+    text = [] if words.stop_words_only else searcher.text_matches(words, every=True)  # typo
+    # Which of them a reader may see, and what the page shows of each: one query.
+    documents = searcher.documents(
+        [(item.kind, item.pk) for item in scored if isinstance(item.pk, int)]
+        + [(kind_, pk) for kind_, pk, _ in names]
+        + [(match.kind, match.pk) for match in text]
+    )
+    scored += _near(words, [name for name in names if name[:2] in documents])
     scored += _calculators(words)
-    text = [] if words.stop_words_only else searcher.text_matches(words, every=True)
+    text = _visible(searcher, text, documents)
     used, corrected = words, ""
     if not text and not words.stop_words_only:
         fixed = _corrected(searcher, words)
         if fixed is not None:
-            text = searcher.text_matches(fixed, every=True)
+            text = _visible(searcher, searcher.text_matches(fixed, every=True), documents)
             if text:
                 used, corrected = fixed, fixed.text
     relaxed = False
     if not scored and not text and len(words.words) > 1 and not words.stop_words_only:
-        text = searcher.text_matches(words, every=False)
+        text = _visible(searcher, searcher.text_matches(words, every=False), documents)
         relaxed = bool(text)
     scored += _text(text, used)
     ranked = [item for item in ranking.best_of(scored) if not kind or item.kind == kind]
-    hits = _load(ranked, used, searcher)
-    count = len(hits)
-    if len(text) == TEXT_LIMIT and not kind:  # more documents have the words than were ranked
-        count += searcher.text_count(used, every=not relaxed) - TEXT_LIMIT
+    hits = _load(ranked, used, documents)
     return Results(
         query=words.text,
         hits=hits[:SHOWN],
-        count=count,
+        count=len(hits),
+        more=len(text) == TEXT_LIMIT,
         relaxed=relaxed,
         corrected=corrected,
         suggestion="" if hits else _suggestion(searcher, words),
         searched=used.text,
+        kind=kind,
     )
+
+
+def _visible(searcher, matches: list[TextMatch], documents: dict) -> list[TextMatch]:
+    """The matches a reader may see (the first TEXT_LIMIT), `documents` filled with them."""
+    documents.update(
+        searcher.documents([(m.kind, m.pk) for m in matches if (m.kind, m.pk) not in documents])
+    )
+    return [m for m in matches if (m.kind, m.pk) in documents][:TEXT_LIMIT]
+
+
+def result_count(results: Results) -> int:
+    """How many results there are: those ranked, and when TEXT_LIMIT documents had the words,
+    every published one that does (counted once, when first asked, and kept)."""
+    if not results.more or results.kind:
+        return results.count
+    if results.total is not None:
+        return results.total
+    words = Words.parse(results.searched, prefix=not results.corrected)
+    matching = engine().text_count(words, every=not results.relaxed)
+    total = results.count - TEXT_LIMIT + matching
+    if results.key:
+        cache.set(results.key, replace(results, total=total), settings.SEARCH_CACHE_SECONDS)
+    return total
 
 
 def _corrected(searcher, words: Words) -> Words | None:
@@ -197,9 +229,9 @@ def _exact(searcher, raw: str, words: Words) -> list[ranking.Scored]:
     return found
 
 
-def _near(searcher, words: Words) -> list[ranking.Scored]:
+def _near(words: Words, candidates: list[tuple[str, int, str]]) -> list[ranking.Scored]:
     found = []
-    for kind, pk, names in searcher.name_candidates(words):
+    for kind, pk, names in candidates:
         if ranking.name_match(words, names):
             continue  # its names have the query's words: a text match, not a misspelling
         ratio = ranking.name_ratio(words.text, names)
@@ -240,11 +272,8 @@ def _text(matches: list[TextMatch], words: Words) -> list[ranking.Scored]:
     ]
 
 
-def _load(ranked: list[ranking.Scored], words: Words, searcher) -> list[Hit]:
+def _load(ranked: list[ranking.Scored], words: Words, documents: dict) -> list[Hit]:
     """The hits as the page shows them, in order; documents that vanished are left out."""
-    documents = searcher.documents(
-        (item.kind, item.pk) for item in ranked if isinstance(item.pk, int)
-    )
     shown = [item for item in ranked if item.pk in CALCULATORS or (item.kind, item.pk) in documents]
     hits = [_hit(item, documents.get((item.kind, item.pk)), words) for item in shown]
     hits.sort(key=lambda hit: (-hit.score, hit.title.lower()))

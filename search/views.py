@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from calculators.api_http import form_errors_json, read_only_json
 from calculators.forms import first_error
 from search.forms import SearchApiForm, SearchForm, SuggestForm
-from search.selectors import PAGE_SIZE, PAGES, Results, page_hits, site_search
+from search.selectors import PAGE_SIZE, PAGES, Results, page_hits, result_count, site_search
 
 SUGGESTIONS = 8
 
@@ -81,7 +81,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {
             "query": results.query,
-            "count": results.count,
+            "count": result_count(results),
             "relaxed": results.relaxed,
             "suggestion": results.suggestion or None,
             "next": following,

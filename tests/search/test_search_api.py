@@ -87,15 +87,26 @@ def test_it_only_reads(client, glossary):
 def test_the_search_page_keeps_its_query_budget(client, glossary, django_assert_num_queries):
     with django_assert_num_queries(4):
         # 1. terms and lessons named as typed  2. documents with every word, ranked, with
-        # their names  3. the published ones among them, with what the page shows
+        # their names  3. which of them a reader may see, with what the page shows of each
         # 4. the first page's snippets; the page itself reads nothing
         assert client.get("/search/", {"q": "parameters"}).status_code == 200
     with django_assert_num_queries(1):  # the answer is kept; page 2's snippets are not yet
         assert client.get("/search/", {"q": "parameters", "page": "2"}).status_code == 200
     with django_assert_num_queries(0):  # now they are, and the API answers from the same
         assert client.get("/api/v1/search", {"q": "parameters", "page": "2"}).status_code == 200
-    with django_assert_num_queries(8):
-        # 1. exact names  2. near names  3. documents with every word: none  4. is the
-        # word known?  5. words like it  6. documents with every corrected word
-        # 7. the ones to show  8. the first page's snippets
+    with django_assert_num_queries(9):
+        # 1. exact names  2. near names  3. documents with every word: none  4. which near
+        # names a reader may see  5. is the word known?  6. words like it  7. documents with
+        # every corrected word  8. which of them a reader may see  9. the first page's snippets
         assert client.get("/search/", {"q": "paramters"}).status_code == 200
+
+
+def test_the_count_covers_every_published_match_beyond_those_ranked(client, glossary, monkeypatch):
+    from search import engines, selectors
+
+    make_term(name="Zorb draft", slug="zorb-draft", status="draft", body="Zorb parameters.")
+    monkeypatch.setattr(engines, "TEXT_LIMIT", 10)
+    monkeypatch.setattr(selectors, "TEXT_LIMIT", 10)
+    data = client.get("/api/v1/search", {"q": "parameters"}).json()
+    assert data["count"] == 28  # as with no limit: the ten ranked and every other published one
+    assert "Zorb draft" not in [result["title"] for result in data["results"]]
