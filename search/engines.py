@@ -198,7 +198,7 @@ class SQLiteEngine(_Rows):
 
 _PG_MATCHES = """
     WITH q AS (SELECT to_tsquery('english', %s) AS q)
-    SELECT 'term', t.id, ts_rank(setweight(t.search_head, 'A') || t.search_vector, q.q),
+    SELECT 'term', t.id, 10 * ts_rank(t.search_head, q.q) + ts_rank(t.search_vector, q.q),
            t.search_names
     FROM glossary_term t, q
     WHERE t.status = 'published' AND t.search_vector @@ q.q
@@ -219,7 +219,7 @@ class PostgresEngine(_Rows):
     def text_matches(self, words: Words, *, every: bool) -> list[TextMatch]:
         if not words.words:
             return []
-        # A term ranks by its names and short definition (weight A) with its whole text.
+        # A term ranks by its names and short definition, ten times over, and its whole text.
         sql = f"""
             {_PG_MATCHES}
             ORDER BY 3 DESC LIMIT {TEXT_LIMIT}
@@ -302,19 +302,18 @@ class PostgresEngine(_Rows):
         return bool(row and row[0])
 
     def words_like(self, word: str) -> list[str]:
-        """Words of the few documents pg_trgm finds nearest `word` (by their trigram indexes)."""
+        """Words of a few documents pg_trgm finds holding a word near `word` (by their trigram
+        indexes). The first few, not the nearest: ordering every candidate by its similarity
+        reads every long text that shares the word's trigrams."""
         sql = """
-            (SELECT search_document FROM glossary_term WHERE search_document %%> %s
-             ORDER BY word_similarity(%s, search_document) DESC LIMIT 3)
+            (SELECT search_document FROM glossary_term WHERE search_document %%> %s LIMIT 3)
             UNION ALL
-            (SELECT search_document FROM glossary_faq WHERE search_document %%> %s
-             ORDER BY word_similarity(%s, search_document) DESC LIMIT 3)
+            (SELECT search_document FROM glossary_faq WHERE search_document %%> %s LIMIT 3)
             UNION ALL
-            (SELECT search_document FROM learning_lesson WHERE search_document %%> %s
-             ORDER BY word_similarity(%s, search_document) DESC LIMIT 3)
+            (SELECT search_document FROM learning_lesson WHERE search_document %%> %s LIMIT 3)
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [word] * 6)
+            cursor.execute(sql, [word] * 3)
             texts = [row[0] for row in cursor.fetchall()]
         return sorted({w for text in texts for w in normalise(text).split()})
 

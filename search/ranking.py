@@ -13,9 +13,9 @@ A result's score, highest first (ties by title):
    count as the word), half that when the last word only begins one, plus the kind's weight;
 4. when no document has every word, each word of at least CORRECT_FROM letters that no
    document has is replaced by a near word one has (ratio at least SIMILAR, among the words
-   the engine offers: the same first letter on SQLite, the nearest documents' words on
-   PostgreSQL), and 3 is tried with those words (the last one not as a prefix); the page
-   says it searched that instead;
+   the engine offers: the same first letter on SQLite, the words of the first documents
+   pg_trgm finds on PostgreSQL), and 3 is tried with those words (the last one not as a
+   prefix); the page says it searched that instead;
 5. only when nothing above is found: the same as 3 for documents with **any** of the words,
    and the page says the search was relaxed.
 
