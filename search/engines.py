@@ -118,18 +118,25 @@ _SQLITE_PUBLISHED = f"""
 """
 
 
-class SQLiteEngine(_Rows):
-    name = "sqlite"
+def _no_text(words: Words, kind: str) -> bool:
+    """Nothing to look for: no words, or only calculators wanted (they are not indexed)."""
+    return not words.words or bool(kind and kind not in KINDS)
 
-    def text_matches(self, words: Words, *, every: bool) -> list[TextMatch]:
-        if not words.words:
+
+def _sqlite_kind(kind: str) -> str:
+    return f"AND d.rowid %% {SLOTS} = {KINDS[kind]}" if kind else ""
+
+
+class SQLiteEngine(_Rows):
+    def text_matches(self, words: Words, *, every: bool, kind: str = "") -> list[TextMatch]:
+        if _no_text(words, kind):
             return []
         # bm25 is lower for better matches; the names column weighs ten times the body. Drafts
         # are ranked too and left out by the caller (documents()): asking row by row whether
         # each match is published costs more than ranking it.
         sql = f"""
             SELECT d.rowid, -bm25(search_text, 10.0, 1.0), d.names FROM search_text d
-            WHERE search_text MATCH %s
+            WHERE search_text MATCH %s {_sqlite_kind(kind)}
             ORDER BY bm25(search_text, 10.0, 1.0) LIMIT {SQLITE_FETCH}
         """
         with connection.cursor() as cursor:
@@ -140,9 +147,12 @@ class SQLiteEngine(_Rows):
             for rowid, rank, names in rows
         ]
 
-    def text_count(self, words: Words, *, every: bool) -> int:
+    def text_count(self, words: Words, *, every: bool, kind: str = "") -> int:
+        if _no_text(words, kind):
+            return 0
         sql = f"""
-            SELECT count(*) FROM search_text d WHERE search_text MATCH %s AND ({_SQLITE_PUBLISHED})
+            SELECT count(*) FROM search_text d
+            WHERE search_text MATCH %s {_sqlite_kind(kind)} AND ({_SQLITE_PUBLISHED})
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, [words.fts5(every=every)])
@@ -198,8 +208,9 @@ class SQLiteEngine(_Rows):
 
 _PG_MATCHES = """
     WITH q AS (SELECT to_tsquery('english', %s) AS q)
-    SELECT 'term', t.id, 10 * ts_rank(t.search_head, q.q) + ts_rank(t.search_vector, q.q),
-           t.search_names
+    SELECT 'term' AS kind, t.id AS pk,
+           10 * ts_rank(t.search_head, q.q) + ts_rank(t.search_vector, q.q) AS rank,
+           t.search_names AS names
     FROM glossary_term t, q
     WHERE t.status = 'published' AND t.search_vector @@ q.q
     UNION ALL
@@ -214,25 +225,26 @@ _PG_MATCHES = """
 
 
 class PostgresEngine(_Rows):
-    name = "postgresql"
-
-    def text_matches(self, words: Words, *, every: bool) -> list[TextMatch]:
-        if not words.words:
+    def text_matches(self, words: Words, *, every: bool, kind: str = "") -> list[TextMatch]:
+        if _no_text(words, kind):
             return []
         # A term ranks by its names and short definition, ten times over, and its whole text.
         sql = f"""
-            {_PG_MATCHES}
-            ORDER BY 3 DESC LIMIT {TEXT_LIMIT}
+            SELECT kind, pk, rank, names FROM ({_PG_MATCHES}) AS m
+            WHERE %s IN ('', kind) ORDER BY rank DESC LIMIT {TEXT_LIMIT}
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [words.tsquery(every=every)])
+            cursor.execute(sql, [words.tsquery(every=every), kind])
             rows = cursor.fetchall()
         return [TextMatch(kind, pk, float(rank), names) for kind, pk, rank, names in rows]
 
-    def text_count(self, words: Words, *, every: bool) -> int:
+    def text_count(self, words: Words, *, every: bool, kind: str = "") -> int:
+        if _no_text(words, kind):
+            return 0
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM ({_PG_MATCHES}) AS m", [words.tsquery(every=every)]
+                f"SELECT count(*) FROM ({_PG_MATCHES}) AS m WHERE %s IN ('', kind)",
+                [words.tsquery(every=every), kind],
             )
             return int(cursor.fetchone()[0])
 

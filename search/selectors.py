@@ -118,7 +118,8 @@ def page_hits(results: Results, first: int, last: int) -> list[Hit]:
     missing = [(hit.kind, int(hit.pk)) for hit in hits if hit.snippet_html is None]
     if not missing:
         return hits
-    snippets = engine().snippets(Words.parse(results.searched), missing)
+    searched = Words.parse(results.searched, prefix=not results.corrected)
+    snippets = engine().snippets(searched, missing)
     for index in range(first, min(last, len(results.hits))):
         hit = results.hits[index]
         if hit.snippet_html is None:
@@ -134,27 +135,31 @@ def page_hits(results: Results, first: int, last: int) -> list[Hit]:
 def _search(raw: str, words: Words, kind: str) -> Results:
     searcher = engine()
     scored = _exact(searcher, raw, words)
-    names = [] if scored else searcher.name_candidates(words)  # a name typed right is no
-    text = [] if words.stop_words_only else searcher.text_matches(words, every=True)  # typo
+    # A name typed right is no misspelling of another: near names only without an exact one.
+    names = [] if scored else searcher.name_candidates(words)
+    text = [] if words.stop_words_only else searcher.text_matches(words, every=True, kind=kind)
     # Which of them a reader may see, and what the page shows of each: one query.
     documents = searcher.documents(
         [(item.kind, item.pk) for item in scored if isinstance(item.pk, int)]
         + [(kind_, pk) for kind_, pk, _ in names]
         + [(match.kind, match.pk) for match in text]
     )
-    scored += _near(words, [name for name in names if name[:2] in documents])
+    names = [name for name in names if name[:2] in documents]  # drafts' names never show
+    scored += _near(words, names)
     scored += _calculators(words)
     text = _visible(searcher, text, documents)
     used, corrected = words, ""
     if not text and not words.stop_words_only:
         fixed = _corrected(searcher, words)
         if fixed is not None:
-            text = _visible(searcher, searcher.text_matches(fixed, every=True), documents)
+            text = _visible(
+                searcher, searcher.text_matches(fixed, every=True, kind=kind), documents
+            )
             if text:
                 used, corrected = fixed, fixed.text
     relaxed = False
     if not scored and not text and len(words.words) > 1 and not words.stop_words_only:
-        text = _visible(searcher, searcher.text_matches(words, every=False), documents)
+        text = _visible(searcher, searcher.text_matches(words, every=False, kind=kind), documents)
         relaxed = bool(text)
     scored += _text(text, used)
     ranked = [item for item in ranking.best_of(scored) if not kind or item.kind == kind]
@@ -166,7 +171,7 @@ def _search(raw: str, words: Words, kind: str) -> Results:
         more=len(text) == TEXT_LIMIT,
         relaxed=relaxed,
         corrected=corrected,
-        suggestion="" if hits else _suggestion(searcher, words),
+        suggestion="" if hits else _suggestion(words, names),
         searched=used.text,
         kind=kind,
     )
@@ -183,12 +188,12 @@ def _visible(searcher, matches: list[TextMatch], documents: dict) -> list[TextMa
 def result_count(results: Results) -> int:
     """How many results there are: those ranked, and when TEXT_LIMIT documents had the words,
     every published one that does (counted once, when first asked, and kept)."""
-    if not results.more or results.kind:
+    if not results.more:
         return results.count
     if results.total is not None:
         return results.total
     words = Words.parse(results.searched, prefix=not results.corrected)
-    matching = engine().text_count(words, every=not results.relaxed)
+    matching = engine().text_count(words, every=not results.relaxed, kind=results.kind)
     total = results.count - TEXT_LIMIT + matching
     if results.key:
         cache.set(results.key, replace(results, total=total), settings.SEARCH_CACHE_SECONDS)
@@ -231,18 +236,15 @@ def _exact(searcher, raw: str, words: Words) -> list[ranking.Scored]:
 
 def _near(words: Words, candidates: list[tuple[str, int, str]]) -> list[ranking.Scored]:
     found = []
-    for kind, pk, names in candidates:
+    calculators: list[tuple[str, int | str, str]] = [
+        ("calculator", c.slug, c.title) for c in CALCULATORS.values()
+    ]
+    for kind, pk, names in [*candidates, *calculators]:
         if ranking.name_match(words, names):
             continue  # its names have the query's words: a text match, not a misspelling
         ratio = ranking.name_ratio(words.text, names)
         if ratio >= ranking.SIMILAR:
             found.append(ranking.near(kind, pk, ratio))
-    for calculator in CALCULATORS.values():
-        if ranking.name_match(words, calculator.title):
-            continue
-        ratio = ranking.name_ratio(words.text, calculator.title)
-        if ratio >= ranking.SIMILAR:
-            found.append(ranking.near("calculator", calculator.slug, ratio))
     return found
 
 
@@ -302,10 +304,11 @@ def _hit(item: ranking.Scored, document: Document | None, words: Words) -> Hit:
                summary=document.summary)  # fmt: skip
 
 
-def _suggestion(searcher, words: Words) -> str:
+def _suggestion(words: Words, names: list[tuple[str, int, str]]) -> str:
+    """The published name nearest the query, for a "did you mean" when nothing matched."""
     best, name = 0.0, ""
-    for _, _, names in searcher.name_candidates(words):
-        for part in names.split(" | "):
+    for _, _, found in names:
+        for part in found.split(" | "):
             ratio = ranking.name_ratio(words.text, part)
             if ratio > best:
                 best, name = ratio, part

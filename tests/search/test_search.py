@@ -318,3 +318,9 @@ def test_a_search_is_answered_from_the_cache_until_content_changes(
         site_search("  PARAMETERS ")
     make_term(name="Parameter count", slug="parameter-count")  # a save moves the version
     assert "Parameter count" in terms("parameters")
+
+
+def test_a_drafts_name_is_never_suggested(glossary):
+    make_term(name="Zanzibar quokka", slug="zanzibar-quokka", status=Status.DRAFT)
+    results = site_search("zanzibr quokk")
+    assert results.hits == [] and results.suggestion == ""

@@ -110,3 +110,13 @@ def test_the_count_covers_every_published_match_beyond_those_ranked(client, glos
     data = client.get("/api/v1/search", {"q": "parameters"}).json()
     assert data["count"] == 28  # as with no limit: the ten ranked and every other published one
     assert "Zorb draft" not in [result["title"] for result in data["results"]]
+
+
+def test_one_kind_is_found_however_many_other_documents_rank_first(client, glossary, monkeypatch):
+    from search import engines, selectors
+
+    for name, value in (("TEXT_LIMIT", 5), ("SQLITE_FETCH", 5)):
+        monkeypatch.setattr(engines, name, value)
+    monkeypatch.setattr(selectors, "TEXT_LIMIT", 5)
+    data = client.get("/api/v1/search", {"q": "parameters", "kind": "faq"}).json()
+    assert [result["kind"] for result in data["results"]] == ["faq"] and data["count"] == 1
