@@ -22,15 +22,17 @@
     var unique = words.filter(function (word, i) { return words.indexOf(word) === i; });
     if (!unique.length) { element.textContent = text; return element; }
     unique.sort(function (a, b) { return b.length - a.length; });
-    var pattern = new RegExp("(?<![\\p{L}\\p{N}])(?:" + unique.join("|") + ")", "giu");
+    // No lookbehind (Safari before 16.4 has none): what comes before the word is group 1.
+    var pattern = new RegExp("(^|[^\\p{L}\\p{N}])(" + unique.join("|") + ")", "giu");
     var from = 0;
     var match;
     while ((match = pattern.exec(text)) !== null) {
-      if (match.index > from) { element.appendChild(document.createTextNode(text.slice(from, match.index))); }
+      var start = match.index + match[1].length;
+      if (start > from) { element.appendChild(document.createTextNode(text.slice(from, start))); }
       var mark = document.createElement("mark");
-      mark.textContent = match[0];
+      mark.textContent = match[2];
       element.appendChild(mark);
-      from = match.index + match[0].length;
+      from = start + match[2].length;
     }
     if (from < text.length) { element.appendChild(document.createTextNode(text.slice(from))); }
     return element;
