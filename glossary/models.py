@@ -288,7 +288,7 @@ class FAQ(models.Model):
     )
     answer = models.TextField(help_text=MARKDOWN_HELP)
     answer_html = models.TextField(blank=True, editable=False)
-    search_document = models.TextField(blank=True, editable=False)  # question and answer, plain
+    search_document = models.TextField(blank=True, editable=False)  # the answer, plain
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -306,7 +306,7 @@ class FAQ(models.Model):
         if not self.slug:
             self.slug = make_slug(self.question) or "question"
         self.answer_html = self.render().html
-        self.search_document = f"{self.question} {plain_text(self.answer_html)}".strip()
+        self.search_document = plain_text(self.answer_html)  # (the question is indexed apart)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

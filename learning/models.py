@@ -77,7 +77,7 @@ class Lesson(models.Model):
     body = models.TextField(help_text=MARKDOWN_HELP + ' Diagrams: {{< diagram name="neuron" >}}.')
     body_html = models.TextField(blank=True, editable=False)
     toc_html = models.TextField(blank=True, editable=False)
-    search_document = models.TextField(blank=True, editable=False)  # every word a reader sees
+    search_document = models.TextField(blank=True, editable=False)  # summary and text, plain
     minutes = models.PositiveIntegerField(default=1, editable=False)
     terms = models.ManyToManyField(
         Term,
@@ -108,7 +108,8 @@ class Lesson(models.Model):
         self.body_html = rendered.html
         self.toc_html = rendered.toc_html
         text = plain_text(rendered.html)
-        self.search_document = " ".join(part for part in (self.title, self.summary, text) if part)
+        # The title is indexed apart, as the document's name.
+        self.search_document = " ".join(part for part in (self.summary, text) if part)
         words = len(text.split())
         widgets = self.body_html.count('data-widget="') + self.body_html.count('class="diagram"')
         self.minutes = max(1, math.ceil(words / WORDS_PER_MINUTE) + MINUTES_PER_WIDGET * widgets)

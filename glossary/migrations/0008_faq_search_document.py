@@ -1,4 +1,4 @@
-"""Each FAQ keeps its question and answer as plain text, for the site's search."""
+"""Each FAQ keeps its answer as plain text, for the site's search (the question is apart)."""
 
 from django.db import migrations, models
 
@@ -8,7 +8,7 @@ from content.rendering import plain_text
 def fill(apps, schema_editor):
     FAQ = apps.get_model("glossary", "FAQ")
     for faq in FAQ.objects.all():
-        faq.search_document = f"{faq.question} {plain_text(faq.answer_html)}".strip()
+        faq.search_document = plain_text(faq.answer_html)
         faq.save(update_fields=["search_document"])
 
 

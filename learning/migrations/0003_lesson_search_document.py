@@ -8,7 +8,7 @@ from content.rendering import plain_text
 def fill(apps, schema_editor):
     Lesson = apps.get_model("learning", "Lesson")
     for lesson in Lesson.objects.all():
-        parts = (lesson.title, lesson.summary, plain_text(lesson.body_html))
+        parts = (lesson.summary, plain_text(lesson.body_html))
         lesson.search_document = " ".join(part for part in parts if part)
         lesson.save(update_fields=["search_document"])
 
