@@ -36,7 +36,10 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
 
 
 class ResilientRedisCache(RedisCache):
-    _class = ReusedClientRedisCacheClient
+    def __init__(self, server: Any, params: Any) -> None:
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient  # RedisCache sets its own in __init__
+
     _down = False
 
     def _failed(self, error: Exception) -> None:

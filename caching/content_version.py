@@ -210,5 +210,7 @@ def content_saved(sender: type[Model], **kwargs: object) -> None:
 
 
 def content_m2m_changed(sender: type[Model], *, model: type[Model], **kwargs: object) -> None:
-    """m2m_changed: the related objects of a model of CONTENT_APPS changed."""
-    content_saved(model)
+    """m2m_changed: the related objects of a model of CONTENT_APPS changed (once, after the
+    change: each change also sends a pre_ signal)."""
+    if str(kwargs.get("action", "")).startswith("post_"):
+        content_saved(model)

@@ -73,7 +73,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A 404 that helps: a search box, and the pages whose names come nearest the address."""
-    words = request.path.strip("/").split("/")[-1].replace("-", " ")[:100]
+    words = request.path.strip("/").split("/")[-1].replace("-", " ").replace("\x00", "")[:100]
     nearest = []
     if words:
         try:

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from calculators.definitions import CALCULATORS
 from calculators.forms import WholeNumberField, first_error
 from calculators.widgets import WidgetError, form_problems
-from sizing import get_gpu, human_bytes, human_count, mlp_parameters
+from sizing import SizingError, get_gpu, human_bytes, human_count, mlp_parameters
 
 MAX_UNITS = 1_000_000
 
@@ -56,7 +56,10 @@ def dense_layer(args: dict[str, str]) -> str:
 
 
 def memory_stack(args: dict[str, str]) -> str:
-    gpu = get_gpu(args.pop("gpu", "h100-sxm"))
+    try:
+        gpu = get_gpu(args.pop("gpu", "h100-sxm"))
+    except SizingError as error:
+        raise WidgetError(str(error)) from None
     form, result = CALCULATORS["memory"].run(args)
     if result is None:
         raise WidgetError(form_problems(form.api_errors()))

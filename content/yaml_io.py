@@ -273,8 +273,7 @@ def all_or_nothing(comment: str) -> Iterator[list[str]]:
         reversion.set_comment(comment)
         yield problems
         if problems:
-            transaction.set_rollback(True)
-            raise ContentError(problems)
+            raise ContentError(problems)  # (raised inside the block: nothing is kept)
 
 
 # --- Writing --------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def term_save(*, term: Term, previous: LinkFace | None) -> None:
 def term_refresh_search(*, term: Term) -> None:
     """Bring the term's search fields up to date with its aliases (saved after the term)."""
     names, document = term.build_search_fields()
-    # `updated` moves too: search keeps an in-memory copy that this must make stale.
+    # `updated` moves too: the aliases are part of what the term's page shows.
     Term.objects.filter(pk=term.pk).update(
         search_names=names, search_document=document, updated=timezone.now()
     )
@@ -45,12 +45,6 @@ def alias_save(*, alias: Alias) -> None:
     """Save an alias; its term's search fields name it."""
     with transaction.atomic():
         alias.save()
-        term_refresh_search(term=alias.term)
-
-
-def alias_delete(*, alias: Alias) -> None:
-    with transaction.atomic():
-        alias.delete()
         term_refresh_search(term=alias.term)
 
 

@@ -52,3 +52,8 @@ def test_the_memory_stack_compares_a_model_with_a_gpu():
     assert "does not fit on one card" in html
     small = render('{{< diagram name="memory-stack" model="llama-3-8b" dtype="int4" >}}').html
     assert "it fits" in small
+
+
+def test_an_unknown_gpu_in_the_memory_diagram_is_an_error_for_the_editor():
+    out = render('{{< diagram name="memory-stack" gpu="no-such-gpu" >}}')
+    assert out.shortcode_errors and "memory-stack" not in out.html
