@@ -211,6 +211,7 @@ class PageCacheMiddleware:
             or response.streaming
             or response.cookies
             or response.has_header("Content-Encoding")
+            or "no-store" in response.get("Cache-Control", "")  # never_cache: its own page
             or version is None
         ):
             return response

@@ -12,19 +12,23 @@ from learning.models import Question
 MAX_CHOICE_ID = 10**18 - 1  # past any id a choice will have; bounds the digits read
 
 
+UNANSWERED = "Choose an answer to this question."
+
+
 class KnowledgeCheckForm(forms.Form):
-    """One optional field per question, named by Question.field_name: the id of one of that
-    question's choices. Cleaned, each field holds the Choice itself, or None if unanswered."""
+    """One field per question, named by Question.field_name: the id of one of that question's
+    choices. Every question must be answered before any is graded (grading reveals every
+    answer). Cleaned, each field holds the Choice itself."""
 
     def __init__(self, questions: list[Question], data: Any = None) -> None:
         super().__init__(data)
         self.questions = questions
         for question in questions:
             self.fields[question.field_name] = WholeNumberField(
-                required=False,
                 min_value=0,
                 max_value=MAX_CHOICE_ID,
                 message="“%(value).40s” is not one of the answers to a question.",
+                error_messages={"required": UNANSWERED},
             )
 
     def clean(self) -> dict[str, Any]:

@@ -37,6 +37,15 @@
       progress.done[lessonSlug] = { at: Date.now(), score: scored.getAttribute("data-score") + "/" + scored.getAttribute("data-total") };
     }
     save(data);
+    // Back at the questions: the score this browser recorded last time.
+    var last = document.querySelector("[data-check-last]");
+    var record = progress.done[lessonSlug];
+    if (last && record && record.score) {
+      var parts = record.score.split("/");
+      last.textContent = "Last time you got " + parts[0] + " of " + parts[1] + " right (" +
+        new Date(record.at).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" }) + ").";
+      last.hidden = false;
+    }
     var button = document.querySelector("button.mark-done");
     if (button) {
       var refresh = function () {

@@ -248,6 +248,8 @@ def test_a_knowledge_check_and_progress_that_survives_a_reload(open_page):
         correct = next(c for c in question.choices.all() if c.is_correct)
         page.locator(f'input[name="{question.field_name}"][value="{correct.pk}"]').check()
     page.get_by_role("button", name="Check my answers").click()
+    # Post, redirect, get: the result is a page of its own.
+    expect(page).to_have_url(re.compile(re.escape(lesson.get_absolute_url()) + r"check/\?"))
     score = page.locator(".check-score")
     expect(score).to_have_text(f"You got {len(questions)} of {len(questions)} right.")
     expect(page.locator(".graded.is-right")).to_have_count(len(questions))
@@ -288,9 +290,32 @@ def test_a_knowledge_check_and_progress_that_survives_a_reload(open_page):
     page.locator("[data-continue-guide] a").click()
     expect(page).to_have_url(re.compile(re.escape(lesson.get_absolute_url()) + "$"))
 
+    # Back at the questions, the last score is shown.
+    page.goto(lesson.get_absolute_url())
+    expect(page.locator("[data-check-last]")).to_contain_text(
+        f"Last time you got {len(questions)} of {len(questions)} right"
+    )
+
     # Another reader (a fresh browser context) has no progress.
     other = open_page(guide.get_absolute_url())
     expect(other.locator("[data-continue-guide]")).to_be_hidden()
+
+
+def test_a_half_answered_check_is_flagged_before_it_is_sent(open_page):
+    lesson = (
+        Lesson.objects.filter(questions__isnull=False).order_by("guide__order", "order").distinct()
+    )
+    lesson = next(each for each in lesson if each.questions.count() >= 2)
+    questions = list(lesson.questions.prefetch_related("choices"))
+    page = open_page(lesson.get_absolute_url())
+    first = questions[0].choices.all()[0]
+    page.locator(f'input[name="{questions[0].field_name}"][value="{first.pk}"]').check()
+    page.get_by_role("button", name="Check my answers").click()
+    # The browser refuses to send it: the page stays, the unanswered question is invalid.
+    expect(page).to_have_url(re.compile(re.escape(lesson.get_absolute_url()) + "$"))
+    unanswered = page.locator(f'input[name="{questions[1].field_name}"]').first
+    assert unanswered.evaluate("input => !input.validity.valid")
+    expect(page.locator(".check-score")).to_have_count(0)
 
 
 def test_the_dark_mode_toggle_is_remembered_across_a_reload(open_page):

@@ -23,7 +23,8 @@ def questions():
 )
 def test_an_answer_that_is_not_an_id_is_refused(questions, raw):
     first, second = questions
-    form = KnowledgeCheckForm(questions, {first.field_name: raw})
+    answered = {second.field_name: str(second.choices.first().pk)}
+    form = KnowledgeCheckForm(questions, {first.field_name: raw, **answered})
     assert not form.is_valid()
     assert form.errors == {
         first.field_name: [f"“{raw[:40]}” is not one of the answers to a question."]
@@ -34,14 +35,25 @@ def test_an_answer_that_is_not_an_id_is_refused(questions, raw):
 def test_an_answer_from_elsewhere_is_refused(questions, other):
     first, second = questions
     pk = second.choices.first().pk if other == "another question's choice" else 99999999
-    form = KnowledgeCheckForm(questions, {first.field_name: str(pk)})
+    answered = {second.field_name: str(second.choices.first().pk)}
+    form = KnowledgeCheckForm(questions, {first.field_name: str(pk), **answered})
     assert not form.is_valid()
     assert form.errors == {first.field_name: ["An answer does not belong to its question."]}
 
 
-def test_answers_clean_to_their_choices_and_none_if_unanswered(questions):
+def test_answers_clean_to_their_choices(questions):
     first, second = questions
-    chosen = first.choices.last()
-    form = KnowledgeCheckForm(questions, {first.field_name: str(chosen.pk), "stray": "x"})
+    chosen, other = first.choices.last(), second.choices.first()
+    form = KnowledgeCheckForm(
+        questions,
+        {first.field_name: str(chosen.pk), second.field_name: str(other.pk), "stray": "x"},
+    )
     assert form.is_valid()
-    assert form.cleaned_data == {first.field_name: chosen, second.field_name: None}
+    assert form.cleaned_data == {first.field_name: chosen, second.field_name: other}
+
+
+def test_an_unanswered_question_is_refused_by_name(questions):
+    first, second = questions
+    form = KnowledgeCheckForm(questions, {first.field_name: str(first.choices.first().pk)})
+    assert not form.is_valid()
+    assert form.errors == {second.field_name: ["Choose an answer to this question."]}

@@ -87,34 +87,89 @@ def test_the_knowledge_check_grades_a_form_post_without_javascript(client, cours
     question = course["question"]
     right = question.choices.get(is_correct=True)
     response = client.post("/learn/numbers/lesson-2/", {question.field_name: right.pk})
-    html = response.content.decode()
-    assert response.status_code == 200
+    # Post, redirect, get: the result has an address of its own, and Back never resubmits.
+    assert response.status_code == 303
+    assert (
+        response["Location"]
+        == f"/learn/numbers/lesson-2/check/?{question.field_name}={right.pk}#check"
+    )
+    result = client.get(response["Location"].partition("#")[0])
+    html = result.content.decode()
+    assert result.status_code == 200
     assert "You got 1 of 1 right." in html
     assert "Right." in html
     # Every option comes with its explanation.
     for choice in question.choices.all():
         assert choice.explanation in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert "no-store" in result["Cache-Control"]
+
+
+def test_a_graded_check_is_never_kept_by_the_page_cache(client, course):
+    question = course["question"]
+    right, wrong = (
+        question.choices.get(is_correct=True),
+        question.choices.filter(is_correct=False)[0],
+    )
+    for choice, verdict in ((right, "Right."), (wrong, "Not quite."), (right, "Right.")):
+        response = client.get("/learn/numbers/lesson-2/check/", {question.field_name: choice.pk})
+        assert response.get("X-Cache") != "hit"
+        assert verdict in response.content.decode()
 
 
 def test_a_wrong_answer_is_marked_and_explained(client, course):
     question = course["question"]
     wrong = question.choices.filter(is_correct=False).first()
-    html = client.post("/learn/numbers/lesson-2/", {question.field_name: wrong.pk}).content.decode()
+    response = client.post("/learn/numbers/lesson-2/", {question.field_name: wrong.pk}, follow=True)
+    html = response.content.decode()
     assert "You got 0 of 1 right." in html
     assert "Not quite." in html and "(your answer)" in html and "(correct)" in html
 
 
-def test_an_unanswered_question_is_said_so(client, course):
-    html = client.post("/learn/numbers/lesson-2/", {}).content.decode()
-    assert "Not answered." in html
+def test_a_half_answered_check_is_flagged_and_reveals_nothing(client, course):
+    second = make_question(course["lessons"][1], "And the second?", correct=0)
+    first = course["question"]
+    picked = first.choices.filter(is_correct=False).first()
+    for response in (
+        client.post("/learn/numbers/lesson-2/", {first.field_name: picked.pk}),
+        client.get("/learn/numbers/lesson-2/check/", {first.field_name: picked.pk}),
+    ):
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "Answer every question before checking: 1 of 2 is not answered yet." in html
+        assert f'id="{second.field_name}-error">Choose an answer to this question.' in html
+        # The answer given is kept, and nothing is graded or revealed.
+        assert (
+            f'value="{picked.pk}" required checked' in html
+            or f'value="{picked.pk}" checked' in html
+        )
+        assert "(correct)" not in html and "You got" not in html
+        for choice in first.choices.all():
+            assert choice.explanation not in html
+
+
+def test_an_unanswered_check_is_flagged(client, course):
+    response = client.post("/learn/numbers/lesson-2/", {})
+    assert response.status_code == 400
+    assert "1 of 1 is not answered yet." in response.content.decode()
+
+
+def test_every_question_is_required_by_the_browser_too(client, course):
+    html = client.get("/learn/numbers/lesson-2/").content.decode()
+    question = course["question"]
+    first_choice = question.choices.first()
+    assert f'name="{question.field_name}" value="{first_choice.pk}" required>' in html
 
 
 @pytest.mark.parametrize("value", ["abc", "99999999", "-1", "1" * 40, "²", "٣"])
 def test_a_forged_answer_is_a_clear_400(client, course, value):
     question = course["question"]
-    response = client.post("/learn/numbers/lesson-2/", {question.field_name: value})
-    assert response.status_code == 400
-    assert 'role="alert"' in response.content.decode()
+    for response in (
+        client.post("/learn/numbers/lesson-2/", {question.field_name: value}),
+        client.get("/learn/numbers/lesson-2/check/", {question.field_name: value}),
+    ):
+        assert response.status_code == 400
+        assert 'role="alert"' in response.content.decode()
 
 
 def test_an_answer_from_another_question_is_refused(client, course):
@@ -124,6 +179,12 @@ def test_an_answer_from_another_question_is_refused(client, course):
         "/learn/numbers/lesson-2/", {question.field_name: other.choices.first().pk}
     )
     assert response.status_code == 400
+    assert "An answer does not belong to its question." in response.content.decode()
+
+
+def test_a_lesson_without_questions_has_no_check_page(client, course):
+    assert client.get("/learn/numbers/lesson-1/check/").status_code == 404
+    assert client.get("/learn/numbers/draft-lesson/check/").status_code == 404
 
 
 def test_lesson_pages_set_no_cookie_and_stay_cacheable(client, course):
