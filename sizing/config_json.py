@@ -74,7 +74,7 @@ def read_config(config: Mapping[str, Any]) -> ConfigReading:
     >>> try:
     ...     read_config({"model_type": "bert"})
     ... except SizingError as error:
-    ...     print(error.field, error.message[:24])
+    ...     print(error.field, error.message.split(";")[0])
     model_type 'bert' is not supported
     """
     if not isinstance(config, Mapping):
