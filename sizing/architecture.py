@@ -370,7 +370,16 @@ def _attention_pattern(
     if not pattern or (layers and len(pattern) > layers):
         errors.add("layer_attention", f"must name 1 to {max(layers, 1):,} layers' attention")
         return ("full",)
-    return tuple(pattern)
+    # Kept as its shortest repeating prefix, so that one model has one description
+    # (Gemma 3's 62 layers are 5 sliding + 1 full, repeated). A prefix stands for a
+    # shorter pattern only if it repeats into it whole, or the pattern lists every layer.
+    period = next(
+        p
+        for p in range(1, len(pattern) + 1)
+        if (len(pattern) % p == 0 or len(pattern) >= layers)
+        and all(kind == pattern[i % p] for i, kind in enumerate(pattern))
+    )
+    return tuple(pattern[:period])
 
 
 class Projection(NamedTuple):
