@@ -12,9 +12,15 @@ from typing import Final
 
 from sizing.architecture import MAX_PARAMS, Architecture, count_parameters
 from sizing.hardware import Gpu, get_gpu
-from sizing.memory import MAX_CONTEXT, kv_cache_bytes
-from sizing.precision import Dtype, default_kv_dtype, get_dtype, weights_bytes
-from sizing.validation import Number, check_integer, check_number
+from sizing.memory import (
+    MAX_CONTEXT,
+    MlaCache,
+    kv_cache_bytes,
+    resolve_expert_dtype,
+    split_weights_bytes,
+)
+from sizing.precision import Dtype, default_kv_dtype, get_dtype, get_kv_dtype
+from sizing.validation import Number, SizingError, check_integer, check_number
 
 MAX_TOKENS: Final = 10**16  # a hundred times the largest reported training run
 MAX_GPUS: Final = 10_000_000
@@ -193,17 +199,25 @@ def estimate_inference_speed(
     kv_dtype: Dtype | str | None = None,
     context: int = 0,
     mfu: Number = DEFAULT_MFU,
+    expert_dtype: Dtype | str | None = None,
+    mla_cache: MlaCache = "latent",
 ) -> InferenceSpeed:
     """Decode and prefill ceilings for ``arch`` with ``context`` tokens of prompt (and
     of KV cache read per generated token). Bandwidth and FLOP/s add up over ``gpus``,
-    as with ideal tensor parallelism."""
+    as with ideal tensor parallelism. Both follow the active parameters: a mixture of
+    experts reads and multiplies only the experts a token is routed to (in
+    ``expert_dtype`` when they are kept in their own format)."""
     device = get_gpu(gpu)
     count = check_integer("gpus", gpus, minimum=1, maximum=MAX_GPUS)
     weights_dtype = get_dtype(dtype)
-    cache_dtype = default_kv_dtype(weights_dtype) if kv_dtype is None else get_dtype(kv_dtype)
-    active = count_parameters(arch).active
-    active_bytes = weights_bytes(active, weights_dtype)
-    cache = kv_cache_bytes(arch, context, 1, cache_dtype)
+    cache_dtype = default_kv_dtype(weights_dtype) if kv_dtype is None else get_kv_dtype(kv_dtype)
+    experts_dtype = resolve_expert_dtype(weights_dtype, expert_dtype)
+    parameters = count_parameters(arch)
+    if expert_dtype is not None and not arch.is_moe:
+        raise SizingError("expert_dtype", "needs the architecture of a mixture of experts")
+    active = parameters.active
+    active_bytes = split_weights_bytes(parameters, weights_dtype, experts_dtype, active=True).total
+    cache = kv_cache_bytes(arch, context, 1, cache_dtype, mla=mla_cache)
     return InferenceSpeed(
         bytes_per_token=active_bytes + cache,
         decode_tokens_per_second=decode_tokens_per_second(
@@ -220,6 +234,8 @@ def estimate_inference_speed(
         assumptions=(
             "Decoding is memory-bound: every token reads the active weights and the "
             "KV cache once; batching more sequences shares the weight reads.",
+            "Active parameters: everything but the routed experts a token does not use "
+            "(the embedding and output head included).",
             "Prefill is compute-bound: 2 FLOPs per active parameter per prompt token.",
             f"{count} × {device.name}: {device.bandwidth_bytes_per_second / 1e9:g} GB/s "
             f"and {device.flops_per_second / 1e12:g} TFLOP/s each, scaling perfectly.",

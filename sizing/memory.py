@@ -18,14 +18,25 @@ from sizing.architecture import (
     MAX_PARAMS,
     MLP_PROJECTIONS,
     Architecture,
+    ParameterCount,
     count_parameters,
-    projections,
+    layer_projections,
 )
-from sizing.precision import DTYPES, Dtype, default_kv_dtype, get_dtype, weights_bytes
+from sizing.precision import (
+    DTYPES,
+    Dtype,
+    default_kv_dtype,
+    get_dtype,
+    get_kv_dtype,
+    weights_bytes,
+)
 from sizing.validation import Number, SizingError, check_integer, check_number
 
 Mode = Literal["inference", "training", "lora", "qlora"]
 Recompute = Literal["none", "selective", "full"]
+# How multi-head latent attention is cached: one latent per token and layer (vLLM, SGLang
+# and llama.cpp store it so), or the keys and values decompressed from it per head.
+MlaCache = Literal["latent", "decompressed"]
 
 MAX_CONTEXT: Final = 10_000_000  # tokens; the longest published windows are ~10M
 MAX_BATCH: Final = 100_000
@@ -78,13 +89,57 @@ class MemoryEstimate:
     total_bytes: int
     breakdown: tuple[MemoryItem, ...]
     assumptions: tuple[str, ...]
+    expert_dtype: Dtype | None = None  # the routed experts' format, when it differs
+
+
+def kv_cache_elements(
+    arch: Architecture, context: int, *, mla: MlaCache = "latent"
+) -> tuple[int, ...]:
+    """Elements each layer caches for one sequence of ``context`` tokens.
+
+    A full-attention layer keeps keys and values for every token (2 × kv_heads × head_dim
+    per token); a sliding-window layer only for the last ``sliding_window`` tokens, a
+    chunked layer (Llama 4) only for its current chunk of ``attention_chunk``. Multi-head
+    latent attention keeps one latent per token, ``kv_lora_rank + qk_rope_head_dim``
+    elements (DeepSeek-V3: 576), or with ``mla="decompressed"`` every head's key and value
+    (heads × (qk_nope + qk_rope + v_head_dim)).
+
+    >>> from sizing import Architecture
+    >>> gemma = Architecture(layers=6, hidden=64, heads=4, vocab=10, sliding_window=1024,
+    ...                      layer_attention=("sliding",) * 5 + ("full",))
+    >>> kv_cache_elements(gemma, 8192)
+    (131072, 131072, 131072, 131072, 131072, 1048576)
+    """
+    tokens_in_context = check_integer("context", context, minimum=0, maximum=MAX_CONTEXT)
+    if mla not in get_args(MlaCache):
+        raise SizingError("mla", f"must be one of: {', '.join(get_args(MlaCache))}")
+    if arch.is_mla:
+        per_token = (
+            arch.kv_lora_rank + arch.qk_rope_head_dim
+            if mla == "latent"
+            else arch.heads * (arch.qk_nope_head_dim + arch.qk_rope_head_dim + arch.v_head_dim)
+        )
+    else:
+        per_token = 2 * arch.kv_heads * arch.head_dim
+    return tuple(
+        per_token
+        * (tokens_in_context if spec.window is None else min(tokens_in_context, spec.window))
+        for spec in arch.layer_specs
+    )
 
 
 def kv_cache_bytes(
-    arch: Architecture, context: int, batch: int = 1, kv_dtype: Dtype | str = "bf16"
+    arch: Architecture,
+    context: int,
+    batch: int = 1,
+    kv_dtype: Dtype | str = "bf16",
+    *,
+    mla: MlaCache = "latent",
 ) -> int:
-    """Keys and values for every layer and token: 2 × layers × kv_heads × head_dim ×
-    context × batch × bytes per element (rounded up to a byte for block formats).
+    """The KV cache of ``batch`` sequences of ``context`` tokens: the elements of every
+    layer (``kv_cache_elements``) × batch × bits per element ÷ 8, rounded up to a byte.
+    With every layer full this is 2 × layers × kv_heads × head_dim × context × batch ×
+    bytes per element.
 
     Llama 3 8B (32 layers, 8 key/value heads of 128) at 8,192 tokens, in bf16: 1 GiB.
 
@@ -94,10 +149,32 @@ def kv_cache_bytes(
     >>> kv_cache_bytes(llama_3_8b, context=8192)
     1073741824
     """
-    check_integer("context", context, minimum=0, maximum=MAX_CONTEXT)
     check_integer("batch", batch, minimum=1, maximum=MAX_BATCH)
-    elements = 2 * arch.layers * arch.kv_heads * arch.head_dim * context * batch
-    return weights_bytes(elements, get_dtype(kv_dtype))
+    elements = sum(kv_cache_elements(arch, context, mla=mla)) * batch
+    return weights_bytes(elements, get_kv_dtype(kv_dtype))
+
+
+def describe_kv_cache(arch: Architecture, context: int, *, mla: MlaCache = "latent") -> str:
+    """The per-layer arithmetic of the KV cache, in words, for a line's note."""
+    if arch.is_mla:
+        if mla == "latent":
+            per_token = (
+                f"one latent of {arch.kv_lora_rank} + {arch.qk_rope_head_dim} (rotary key) elements"
+            )
+        else:
+            per_token = (
+                f"{arch.heads} heads × ({arch.qk_nope_head_dim} + {arch.qk_rope_head_dim} + "
+                f"{arch.v_head_dim}) elements, decompressed"
+            )
+    else:
+        per_token = f"2 × {arch.kv_heads} KV heads × {arch.head_dim} head_dim"
+    groups: dict[str, int] = {}
+    for spec in arch.layer_specs:
+        held = context if spec.window is None else min(context, spec.window)
+        label = f"{spec.attention} layers holding {held:,} tokens"
+        groups[label] = groups.get(label, 0) + 1
+    layers = "; ".join(f"{count} {label}" for label, count in groups.items())
+    return f"{per_token} per token and layer; {layers}"
 
 
 def activation_bytes(
@@ -133,19 +210,91 @@ def lora_parameters(
     targets: Sequence[str] = DEFAULT_LORA_TARGETS,
 ) -> int:
     """Trainable LoRA parameters: rank × (inputs + outputs) for each targeted matrix,
-    in every layer and every expert. Targets the architecture lacks (``gate`` on a
-    standard MLP) add nothing, so ``ALL_LINEAR`` suits every architecture."""
+    in every layer and every expert (shared experts included). Targets the architecture
+    lacks (``gate`` on a standard MLP) add nothing, so ``ALL_LINEAR`` suits every
+    architecture. With multi-head latent attention ``q`` adapts the query projections and
+    ``k`` or ``v`` the two key-value projections they share (kv_a, kv_b), counted once."""
     r = check_integer("lora_rank", rank, minimum=1, maximum=MAX_LORA_RANK)
     # A bare string would be read letter by letter ("qv" as q and v): refuse it.
     if isinstance(targets, str) or not targets or any(n not in ALL_LINEAR for n in targets):
         raise SizingError("lora_targets", f"choose among: {', '.join(ALL_LINEAR)}")
-    layer = projections(arch)
-    per_layer = sum(
-        layer[name].copies * r * (layer[name].inputs + layer[name].outputs)
-        for name in set(targets)
-        if name in layer
+    wanted = {name for target in targets for name in _LORA_MATCHES[target]}
+    total = 0
+    for index in range(arch.layers):
+        layer = layer_projections(arch, index)
+        total += sum(
+            layer[name].copies * r * (layer[name].inputs + layer[name].outputs)
+            for name in wanted
+            if name in layer
+        )
+    return total
+
+
+# Which of a layer's projections each LoRA target adapts.
+_LORA_MATCHES: Final[dict[str, tuple[str, ...]]] = {
+    "q": ("q", "q_a", "q_b"),
+    "k": ("k", "kv_a", "kv_b"),
+    "v": ("v", "kv_a", "kv_b"),
+    "o": ("o",),
+    "gate": ("gate", "shared_gate"),
+    "up": ("up", "shared_up"),
+    "down": ("down", "shared_down"),
+}
+
+
+class WeightsBytes(NamedTuple):
+    """A model's weights with the routed experts' matrices in their own format."""
+
+    expert_params: int  # routed-expert matrices, stored in the expert format
+    other_params: int  # everything else (expert biases included), in the model's dtype
+    expert_bytes: int
+    other_bytes: int
+
+    @property
+    def total(self) -> int:
+        return self.expert_bytes + self.other_bytes
+
+
+def resolve_expert_dtype(dtype: Dtype, expert_dtype: Dtype | str | None) -> Dtype | None:
+    """The routed experts' format: ``expert_dtype`` when given, else the one a mix by role
+    names (``mxfp4_moe``: mxfp4), else None (the experts share ``dtype``)."""
+    if expert_dtype is not None:
+        try:
+            return get_dtype(expert_dtype)
+        except SizingError as error:
+            raise SizingError("expert_dtype", error.message) from None
+    return DTYPES[dtype.experts] if dtype.experts else None
+
+
+def split_weights_bytes(
+    count: ParameterCount, dtype: Dtype, expert_dtype: Dtype | None, *, active: bool = False
+) -> WeightsBytes:
+    """Bytes of every weight (or, with ``active``, of those one token reads), the routed
+    experts' matrices in ``expert_dtype`` and the rest in ``dtype``; each part rounded up
+    to a whole byte.
+
+    gpt-oss-120b's checkpoint: MXFP4 experts, bf16 elsewhere (Hugging Face shows 65.2 GB).
+
+    >>> from sizing.config_json import architecture_from_config
+    >>> from sizing.precision import DTYPES
+    >>> from sizing import count_parameters
+    >>> arch = architecture_from_config({"model_type": "gpt_oss", "hidden_size": 2880,
+    ...     "num_hidden_layers": 36, "num_attention_heads": 64, "num_local_experts": 128})
+    >>> split = split_weights_bytes(count_parameters(arch), DTYPES["bf16"], DTYPES["mxfp4"])
+    >>> split.total, round(split.total / 2**30, 1)
+    (65248815744, 60.8)
+    """
+    total = count.active if active else count.total
+    experts = count.active_routed_expert_weights if active else count.routed_expert_weights
+    if expert_dtype is None:
+        experts = 0
+    other = total - experts
+    return WeightsBytes(
+        experts,
+        other,
+        weights_bytes(experts, expert_dtype) if expert_dtype is not None else 0,
+        weights_bytes(other, dtype),
     )
-    return arch.layers * per_layer
 
 
 def estimate_memory(
@@ -162,10 +311,14 @@ def estimate_memory(
     lora_targets: Sequence[str] = DEFAULT_LORA_TARGETS,
     overhead_fraction: Number = DEFAULT_OVERHEAD_FRACTION,
     overhead_bytes: int = 0,
+    expert_dtype: Dtype | str | None = None,
+    mla_cache: MlaCache = "latent",
 ) -> MemoryEstimate:
     """Memory for ``mode`` from an architecture or, for weights and optimiser state
     only, a bare parameter count. ``context`` is the tokens held in the KV cache for
-    inference and the sequence length for training; ``batch`` is sequences at once."""
+    inference and the sequence length for training; ``batch`` is sequences at once.
+    ``expert_dtype`` keeps a mixture of experts' routed experts in another format than
+    ``dtype`` (inference and LoRA's frozen base); memory follows the total parameters."""
     if (arch is None) == (params is None):
         raise SizingError("params", "give either an architecture or a parameter count")
     if mode not in get_args(Mode):
@@ -174,7 +327,15 @@ def estimate_memory(
         choices = ", ".join(get_args(Recompute))
         raise SizingError("recompute", f"must be one of: {choices}")
     weights_dtype = get_dtype(dtype)
-    cache_dtype = default_kv_dtype(weights_dtype) if kv_dtype is None else get_dtype(kv_dtype)
+    cache_dtype = default_kv_dtype(weights_dtype) if kv_dtype is None else get_kv_dtype(kv_dtype)
+    experts_dtype = resolve_expert_dtype(weights_dtype, expert_dtype)
+    if expert_dtype is not None:
+        if arch is None or not arch.is_moe:
+            raise SizingError("expert_dtype", "needs the architecture of a mixture of experts")
+        if mode in ("training", "qlora"):
+            raise SizingError("expert_dtype", f"{mode} keeps every weight in one format")
+    if mla_cache not in get_args(MlaCache):
+        raise SizingError("mla", f"must be one of: {', '.join(get_args(MlaCache))}")
     check_integer("context", context, minimum=0, maximum=MAX_CONTEXT)
     check_integer("batch", batch, minimum=1, maximum=MAX_BATCH)
     fraction = check_number("overhead_fraction", overhead_fraction, minimum=0, maximum=10)
@@ -189,9 +350,14 @@ def estimate_memory(
 
     if arch is None:
         total = check_integer("params", params, minimum=1, maximum=MAX_PARAMS)
+        count = None
     else:
-        total = count_parameters(arch).total
+        count = count_parameters(arch)
+        total = count.total
     plan = _Plan(arch, total, weights_dtype, cache_dtype, context, batch)
+    plan.mla = mla_cache
+    if count is not None and count.routed_expert_weights and experts_dtype is not None:
+        plan.experts = (count, experts_dtype)
     if mode == "inference":
         plan.inference()
     elif mode == "training":
@@ -211,6 +377,7 @@ def estimate_memory(
         total_bytes=sum(item.bytes for item in plan.items),
         breakdown=tuple(plan.items),
         assumptions=tuple(plan.assumptions),
+        expert_dtype=plan.experts[1] if plan.experts else None,
     )
 
 
@@ -233,6 +400,9 @@ class _Plan:
         self.weights_bytes = 0
         self.kv_cache_bytes = 0
         self.overhead_bytes = 0
+        self.mla: MlaCache = "latent"
+        # Set when a mixture of experts keeps its routed experts in another format.
+        self.experts: tuple[ParameterCount, Dtype] | None = None
 
     def add(self, label: str, size: int, exact: bool, note: str) -> None:
         self.items.append(MemoryItem(label, size, exact, note))
@@ -240,33 +410,55 @@ class _Plan:
     def assume_dtype(self, dtype: Dtype, what: str) -> None:
         self.assumptions.append(f"{what} in {dtype.name} ({_bits(dtype)} bits): {dtype.note}.")
 
-    def inference(self) -> None:
-        self.weights_bytes = weights_bytes(self.params, self.dtype)
+    def weights(self, who: str) -> None:
+        """The (frozen) weights' lines: one, or the routed experts' apart."""
+        if self.experts is None:
+            self.weights_bytes = weights_bytes(self.params, self.dtype)
+            self.add(
+                f"{who}weights ({self.dtype.name})",
+                self.weights_bytes,
+                self.dtype.exact,
+                f"{self.params:,} parameters × {_bits(self.dtype)} bits ÷ 8",
+            )
+            self.assume_dtype(self.dtype, "Every weight")
+            return
+        count, expert = self.experts
+        split = split_weights_bytes(count, self.dtype, expert)
+        self.weights_bytes = split.total
         self.add(
-            f"weights ({self.dtype.name})",
-            self.weights_bytes,
+            f"{who}weights ({self.dtype.name})",
+            split.other_bytes,
             self.dtype.exact,
-            f"{self.params:,} parameters × {_bits(self.dtype)} bits ÷ 8",
+            f"{split.other_params:,} parameters outside the routed experts × "
+            f"{_bits(self.dtype)} bits ÷ 8",
         )
-        self.assume_dtype(self.dtype, "Every weight")
+        self.add(
+            f"{who}routed experts ({expert.name})",
+            split.expert_bytes,
+            expert.exact,
+            f"{split.expert_params:,} expert matrix weights × {_bits(expert)} bits ÷ 8",
+        )
+        self.assume_dtype(expert, "The routed experts' matrices")
+        self.assume_dtype(self.dtype, "Every other weight (the experts' biases included)")
+
+    def inference(self) -> None:
+        self.weights("")
         if self.arch is None:
             self.assumptions.append("KV cache not counted: a parameter count has no shape.")
             return
         arch = self.arch
-        self.kv_cache_bytes = kv_cache_bytes(arch, self.context, self.batch, self.kv_dtype)
+        self.kv_cache_bytes = kv_cache_bytes(
+            arch, self.context, self.batch, self.kv_dtype, mla=self.mla
+        )
         self.add(
             f"KV cache ({self.kv_dtype.name})",
             self.kv_cache_bytes,
             self.kv_dtype.exact,
-            f"2 × {arch.layers} layers × {arch.kv_heads} KV heads × {arch.head_dim} "
-            f"head_dim × {self.context:,} tokens × batch {self.batch} × "
+            f"{describe_kv_cache(arch, self.context, mla=self.mla)}; batch {self.batch} × "
             f"{_bits(self.kv_dtype)} bits ÷ 8",
         )
         self.assume_dtype(self.kv_dtype, "KV cache")
-        self.assumptions.append(
-            "Every layer caches keys and values for every token (no sliding window, "
-            "no paging waste); activations are transient and left to the overhead."
-        )
+        self.assumptions.append(_kv_assumption(arch, self.mla))
 
     def full_training(self, recompute: Recompute) -> None:
         self.weights_bytes = weights_bytes(self.params, self.dtype)
@@ -291,14 +483,10 @@ class _Plan:
         if mode == "qlora":
             self.qlora_base(arch, adapter_dtype)
         else:
-            self.weights_bytes = weights_bytes(self.params, self.dtype)
-            self.add(
-                f"base weights, frozen ({self.dtype.name})",
-                self.weights_bytes,
-                self.dtype.exact,
-                f"{self.params:,} parameters × {_bits(self.dtype)} bits ÷ 8",
-            )
-            self.assume_dtype(self.dtype, "Frozen base weights")
+            self.weights("base ")
+            self.items[-1 if self.experts is None else -2] = self.items[
+                -1 if self.experts is None else -2
+            ]._replace(label=f"base weights, frozen ({self.dtype.name})")
         self.items.extend(_adam_lines(adapter, adapter_dtype, who="adapter "))
         self.assumptions.append(
             f"LoRA adapters of rank {rank} on {', '.join(sorted(set(targets)))} in every "
@@ -371,6 +559,32 @@ class _Plan:
             f"Overhead: {_percent(fraction)} of the weights{plus}, on its own line "
             f"({TRANSFORMER_MATH}: a forward pass needs ≤ 20% on top of the weights)."
         )
+
+
+def _kv_assumption(arch: Architecture, mla: MlaCache) -> str:
+    kinds = {spec.attention for spec in arch.layer_specs}
+    if arch.is_mla:
+        held = (
+            "one latent per token and layer (kv_lora_rank + qk_rope_head_dim elements), as "
+            "vLLM, SGLang and llama.cpp store multi-head latent attention; decompressed per "
+            "head it would be heads × (qk_nope + qk_rope + v_head_dim) elements"
+            if mla == "latent"
+            else "every head's keys and values decompressed from the latent (as a naive "
+            "implementation holds them); the latent alone is kv_lora_rank + qk_rope_head_dim "
+            "elements per token and layer"
+        )
+    else:
+        held = "keys and values for each token it holds"
+    windows = []
+    if "sliding" in kinds:
+        windows.append(f"sliding-window layers at most the last {arch.sliding_window:,} tokens")
+    if "chunked" in kinds:
+        windows.append(f"chunked layers at most their current {arch.attention_chunk:,}-token chunk")
+    reach = "full layers hold the whole context" + (", " + " and ".join(windows) if windows else "")
+    return (
+        f"The KV cache keeps {held}: {reach}. No paging waste; activations are transient "
+        "and left to the overhead."
+    )
 
 
 def _adam_lines(params: int, dtype: Dtype, who: str) -> list[MemoryItem]:

@@ -1,10 +1,12 @@
 """Number formats for weights, with bits per weight as exact fractions.
 
 Plain types store every weight in the same number of bits. Block formats (GGUF's q8_0,
-q4_k, ..., and QLoRA's NF4) store small integers plus a scale per block, so their bits
-per weight come exactly from the block layout. llama.cpp's "mixes" (q4_k_m, ...) put
-different tensors in different block types; their figure is a measured average and is
-marked approximate.
+q4_k, iq4_xs, ..., the microscaling MXFP4 and NVFP4, and QLoRA's NF4) store small numbers
+plus a scale per block, so their bits per weight come exactly from the block layout.
+llama.cpp's "mixes" (q4_k_m, ...) put different tensors in different block types; their
+figure is a measured average and is marked approximate. ``mxfp4_moe`` is a mix by tensor
+role: a mixture of experts' routed experts in MXFP4, the rest in q8_0 (``Dtype.experts``
+names the experts' format).
 """
 
 from __future__ import annotations
@@ -23,6 +25,16 @@ LLAMA_CPP_QUANTIZE: Final = (
     "https://github.com/ggml-org/llama.cpp/blob/master/tools/quantize/quantize.cpp"
 )
 QLORA_PAPER: Final = "https://arxiv.org/abs/2305.14314"
+LLAMA_CPP_QUANT_ROLES: Final = (
+    "https://github.com/ggml-org/llama.cpp/blob/master/src/llama-quant.cpp"
+)
+OCP_MX_SPEC: Final = (
+    "https://www.opencompute.org/documents/ocp-microscaling-formats-mx-v1-0-spec-final-pdf"
+)
+NVFP4_BLOG: Final = (
+    "https://developer.nvidia.com/blog/"
+    "introducing-nvfp4-for-efficient-and-accurate-low-precision-inference/"
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,9 @@ class Dtype:
     exact: bool
     note: str
     source: str = ""
+    # A mix by tensor role (llama.cpp's mxfp4_moe): the format a mixture of experts'
+    # routed-expert matrices take; ``bits`` is then the format of everything else.
+    experts: str = ""
 
     @property
     def is_float16_or_wider(self) -> bool:
@@ -46,13 +61,21 @@ def _plain(name: str, bits: int, note: str) -> Dtype:
     return Dtype(name, Fraction(bits), exact=True, note=note)
 
 
-def _block(name: str, block_bytes: int, block_weights: int, layout: str) -> Dtype:
+def _block(
+    name: str,
+    block_bytes: int,
+    block_weights: int,
+    layout: str,
+    *,
+    kind: str = "GGUF block",
+    source: str = LLAMA_CPP_BLOCKS,
+) -> Dtype:
     return Dtype(
         name,
         Fraction(8 * block_bytes, block_weights),
         exact=True,
-        note=f"GGUF block of {block_weights} weights in {block_bytes} bytes: {layout}",
-        source=LLAMA_CPP_BLOCKS,
+        note=f"{kind} of {block_weights} weights in {block_bytes} bytes: {layout}",
+        source=source,
     )
 
 
@@ -95,6 +118,39 @@ _ALL: Final = (
     _block("q4_k", 144, _QK_K, "fp16 d, dmin + 12 bytes of scales + 4-bit quants"),
     _block("q5_k", 176, _QK_K, "fp16 d, dmin + 12 bytes of scales + high bits + 4-bit quants"),
     _block("q6_k", 210, _QK_K, "4 low bits + 2 high bits + 16 int8 scales + fp16 d"),
+    # The i-quants (ggml-common.h: block_iq4_xs, block_iq3_xxs, block_iq2_xxs): codebook
+    # indices and signs, one fp16 scale per 256 weights (iq4_xs adds 6-bit sub-scales).
+    _block("iq4_xs", 136, _QK_K, "fp16 d + 2 + 4 bytes of 6-bit scales + 4-bit indices"),
+    _block("iq3_xxs", 98, _QK_K, "fp16 d + 96 bytes of 3-bit grid indices, signs and scales"),
+    _block("iq2_xxs", 66, _QK_K, "fp16 d + 32 × uint16 of 2-bit grid indices, signs and scales"),
+    # OCP Microscaling (MX) v1.0, §5: MXFP4 is 32 FP4 (E2M1) elements sharing one 8-bit
+    # power-of-two scale (E8M0), 4 + 8/32 = 4.25 bits; ggml's block_mxfp4 is the same
+    # 17 bytes.
+    _block(
+        "mxfp4",
+        17,
+        32,
+        "one E8M0 scale + 32 × FP4 (E2M1)",
+        kind="OCP MX block",
+        source=OCP_MX_SPEC,
+    ),
+    # NVIDIA's NVFP4: 16 FP4 (E2M1) elements share one FP8 (E4M3) scale, 4 + 8/16 = 4.5
+    # bits, and each tensor has one FP32 scale more (4 bytes a tensor, not counted).
+    Dtype(
+        "nvfp4",
+        Fraction(9 * 8, 16),
+        exact=True,
+        note="block of 16 weights in 9 bytes: one FP8 (E4M3) scale + 16 × FP4 (E2M1); "
+        "the one FP32 scale per tensor is not counted",
+        source=NVFP4_BLOG,
+    ),
+    Dtype(
+        "fp4",
+        Fraction(4),
+        exact=True,
+        note="4-bit float (E2M1, as OCP MX defines it); block or tensor scales not counted",
+        source=OCP_MX_SPEC,
+    ),
     _mix("q2_k_s", "2.96", "mostly q2_k, some q4_k"),
     _mix("q3_k_s", "3.41", "mostly q3_k"),
     _mix("q3_k_m", "3.74", "q3_k with q4_k/q5_k for attention.wv, wo and ffn_down"),
@@ -106,6 +162,19 @@ _ALL: Final = (
     # QLoRA §3 (Dettmers et al. 2023): 4-bit NormalFloat with one absmax per 64 weights,
     # itself quantised to 8 bits with an fp32 constant per 256 absmaxes ("double
     # quantisation"): 4 + 8/64 + 32/(64·256) = 4.127 bits.
+    # llama.cpp's MXFP4_MOE (llama-quant.cpp): the routed experts' matrices (its 3-D
+    # *_exps tensors) in MXFP4, every other matrix, embedding and output included, in
+    # q8_0. Norms, biases and routers stay in the file's float type (f32): counted here at
+    # q8_0's 8.5 bits, which is why the figure is approximate.
+    Dtype(
+        "mxfp4_moe",
+        Fraction(34 * 8, 32),
+        exact=False,
+        note="llama.cpp mix: routed experts in mxfp4 (4.25 bits), every other matrix in "
+        "q8_0 (8.5 bits); norms, biases and routers, left in f32, counted at 8.5 bits",
+        source=LLAMA_CPP_QUANT_ROLES,
+        experts="mxfp4",
+    ),
     Dtype(
         "nf4",
         4 + Fraction(8, 64) + Fraction(32, 64 * 256),
@@ -133,11 +202,44 @@ def get_dtype(dtype: Dtype | str) -> Dtype:
     return found
 
 
+# Formats a KV cache is kept in: 16- and 32-bit floats, fp8 (vLLM, TensorRT-LLM, SGLang),
+# int8, and the block types llama.cpp's --cache-type-k/-v take.
+KV_CACHE_DTYPES: Final = (
+    "fp32",
+    "fp16",
+    "bf16",
+    "fp8",
+    "int8",
+    "q8_0",
+    "q4_0",
+    "q4_1",
+    "q5_0",
+    "q5_1",
+)
+
+
+def get_kv_dtype(dtype: Dtype | str) -> Dtype:
+    """A format for the KV cache (one of ``KV_CACHE_DTYPES``); errors name ``kv_dtype``.
+
+    >>> get_kv_dtype("q8_0").bits
+    Fraction(17, 2)
+    """
+    try:
+        found = get_dtype(dtype)
+    except SizingError:
+        found = None
+    if found is None or found.name not in KV_CACHE_DTYPES:
+        raise SizingError(
+            "kv_dtype", f"not a KV cache format; choose one of: {', '.join(KV_CACHE_DTYPES)}"
+        )
+    return found
+
+
 def default_kv_dtype(dtype: Dtype | str) -> Dtype:
     """The contract's default for the KV cache: the weights' dtype when it has 16 bits
     or more, else fp16 (quantised weights are usually served with a 16-bit cache)."""
     weights = get_dtype(dtype)
-    return weights if weights.bits >= 16 else DTYPES["fp16"]
+    return weights if weights.bits >= 16 and not weights.experts else DTYPES["fp16"]
 
 
 def weights_bytes(params: int, dtype: Dtype | str) -> int:

@@ -8,6 +8,7 @@ from sizing import (
     Architecture,
     SizingError,
     count_parameters,
+    layer_projections,
     linear_parameters,
     mlp_parameters,
 )
@@ -282,3 +283,183 @@ def test_active_never_exceeds_total(arch):
 def test_breakdown_sums_to_total(arch):
     count = count_parameters(arch)
     assert sum(count.breakdown.values()) == count.total
+
+
+@st.composite
+def modern_architectures(draw):
+    """Everything an Architecture can describe: MLA or grouped-query attention, routed and
+    shared experts on some layers, attention patterns with windows and chunks, sinks,
+    q/k norms, extra norms, router biases."""
+    heads = draw(st.integers(1, 8))
+    kv_heads = draw(st.sampled_from([d for d in range(1, heads + 1) if heads % d == 0]))
+    layers = draw(st.integers(1, 8))
+    experts = draw(st.integers(1, 8))
+    moe = experts > 1
+    mla = draw(st.booleans())
+    dense = draw(st.sets(st.integers(0, layers - 1), max_size=layers - 1)) if moe else set()
+    shared = draw(st.integers(0, 32)) if moe else 0
+    pattern = draw(
+        st.lists(st.sampled_from(["full", "sliding", "chunked"]), min_size=1, max_size=layers)
+    )
+    return Architecture(
+        layers=layers,
+        hidden=heads * draw(st.integers(1, 16)),
+        heads=heads,
+        kv_heads=kv_heads,
+        head_dim=draw(st.integers(1, 32)),
+        vocab=draw(st.integers(1, 1000)),
+        ffn=draw(st.integers(1, 64)),
+        mlp=draw(st.sampled_from(["gated", "standard"])),
+        norm=draw(st.sampled_from(["rmsnorm", "layernorm"])),
+        bias=draw(st.sampled_from(["none", "qkv", "attention", "mlp", "all"])),
+        tied=draw(st.booleans()),
+        experts=experts,
+        active_experts=draw(st.integers(1, experts)),
+        expert_ffn=draw(st.integers(1, 64)) if moe else None,
+        shared_ffn=shared,
+        shared_expert_gate=bool(shared) and draw(st.booleans()),
+        router_bias=moe and draw(st.booleans()),
+        dense_layers=sorted(dense),
+        layer_attention=pattern,
+        sliding_window=draw(st.integers(1, 512)),
+        attention_chunk=draw(st.integers(1, 512)),
+        attention_sinks=draw(st.booleans()),
+        qk_norm=not mla and draw(st.booleans()),
+        layer_norms=draw(st.integers(1, 4)),
+        q_lora_rank=draw(st.integers(0, 16)) if mla else 0,
+        kv_lora_rank=draw(st.integers(1, 16)) if mla else 0,
+        qk_nope_head_dim=draw(st.integers(0, 8)) if mla else 0,
+        qk_rope_head_dim=draw(st.integers(1, 8)) if mla else 0,
+        v_head_dim=draw(st.integers(1, 8)) if mla else 0,
+    )
+
+
+@given(modern_architectures())
+def test_modern_counts_keep_the_invariants(arch):
+    count = count_parameters(arch)
+    assert sum(count.breakdown.values()) == count.total
+    assert 0 < count.active <= count.total
+    assert count.routed_expert_weights <= count.routed_experts <= count.breakdown["mlp"]
+    assert count.total - count.active == count.routed_experts - count.active_routed_experts
+    assert count.shared_experts <= count.breakdown["mlp"]
+
+
+@given(modern_architectures())
+def test_tying_never_adds_parameters_to_any_architecture(arch):
+    tied = count_parameters(dataclasses.replace(arch, tied=True))
+    untied = count_parameters(dataclasses.replace(arch, tied=False))
+    assert untied.total - tied.total == arch.vocab * arch.hidden
+    assert untied.active - tied.active == arch.vocab * arch.hidden
+
+
+@given(modern_architectures())
+def test_shared_experts_and_dense_layers_are_always_active(arch):
+    count = count_parameters(arch)
+    if arch.is_moe and arch.active_experts == arch.experts:
+        assert count.active == count.total
+    assert count.active >= count.total - count.routed_experts
+
+
+@given(modern_architectures())
+def test_the_attention_pattern_repeats_over_the_layers(arch):
+    kinds = [spec.attention for spec in arch.layer_specs]
+    period = len(arch.layer_attention)
+    assert kinds == [arch.layer_attention[i % period] for i in range(arch.layers)]
+    assert arch.moe_layers == tuple(s.layer for s in arch.layer_specs if s.moe)
+
+
+def test_sinks_add_one_logit_per_head_and_layer():
+    plain = Architecture(**SMALL)
+    sinks = Architecture(**SMALL, attention_sinks=True)
+    assert count_parameters(sinks).total - count_parameters(plain).total == 2 * 8
+
+
+def test_qk_norms_add_two_head_dim_vectors_per_layer():
+    plain = Architecture(**SMALL)
+    normed = Architecture(**SMALL, qk_norm=True)
+    assert (
+        count_parameters(normed).breakdown["norms"] - count_parameters(plain).breakdown["norms"]
+        == 2 * 2 * 8
+    )
+
+
+def test_four_norms_per_layer_as_in_gemma_2():
+    count = count_parameters(Architecture(**SMALL, layer_norms=4))
+    assert count.breakdown["norms"] == (4 * 2 + 1) * 64
+
+
+def test_dense_first_layers_use_ffn_and_the_rest_route_to_experts():
+    arch = Architecture(
+        **SMALL, ffn=100, experts=4, active_experts=1, expert_ffn=10, dense_layers=[0]
+    )
+    assert arch.moe_layers == (1,)
+    count = count_parameters(arch)
+    assert count.breakdown["mlp"] == 3 * 64 * 100 + 4 * 3 * 64 * 10
+    assert count.breakdown["router"] == 64 * 4
+    assert count.active == count.total - 3 * 3 * 64 * 10
+
+
+def test_a_shared_expert_is_counted_apart_and_always_active():
+    arch = Architecture(
+        **SMALL, experts=4, active_experts=2, expert_ffn=10, shared_ffn=20, shared_expert_gate=True
+    )
+    count = count_parameters(arch)
+    assert count.shared_experts == 2 * 3 * 64 * 20
+    assert count.breakdown["router"] == 2 * (64 * 4 + 64)
+    assert count.active == count.total - 2 * 2 * 3 * 64 * 10
+
+
+def test_mla_projections_follow_deepseek():
+    arch = Architecture(
+        layers=1,
+        hidden=7168,
+        heads=128,
+        vocab=1,
+        q_lora_rank=1536,
+        kv_lora_rank=512,
+        qk_nope_head_dim=128,
+        qk_rope_head_dim=64,
+        v_head_dim=128,
+        ffn=1,
+    )
+    parts = layer_projections(arch, 0)
+    assert set(parts) >= {"q_a", "q_b", "kv_a", "kv_b", "o"}
+    assert parts["kv_a"].outputs == 512 + 64
+    assert parts["kv_b"].outputs == 128 * (128 + 128)
+    assert count_parameters(arch).breakdown["norms"] == 2 * 7168 + 1536 + 512 + 7168
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"layer_attention": ["sliding"]}, "sliding_window"),
+        ({"layer_attention": ["chunked"]}, "attention_chunk"),
+        ({"layer_attention": ["full"] * 3}, "layer_attention"),
+        ({"layer_attention": []}, "layer_attention"),
+        ({"layer_attention": "full"}, "layer_attention"),
+        ({"layer_attention": ["local"]}, "layer_attention"),
+        ({"dense_layers": [0]}, "dense_layers"),
+        ({"experts": 2, "dense_layers": [0, 1]}, "dense_layers"),
+        ({"experts": 2, "dense_layers": [5]}, "dense_layers"),
+        ({"shared_ffn": 8}, "shared_ffn"),
+        ({"experts": 2, "shared_expert_gate": True}, "shared_expert_gate"),
+        ({"router_bias": True}, "router_bias"),
+        ({"v_head_dim": 8}, "v_head_dim"),
+        ({"kv_lora_rank": 8, "qk_rope_head_dim": 4}, "v_head_dim"),
+        ({"kv_lora_rank": 8, "v_head_dim": 4, "qk_rope_head_dim": 4, "qk_norm": True}, "qk_norm"),
+        ({"layer_norms": 0}, "layer_norms"),
+        ({"attention_sinks": "yes"}, "attention_sinks"),
+        ({"sliding_window": 0, "layer_attention": ["sliding"]}, "sliding_window"),
+    ],
+)
+def test_it_rejects_inconsistent_modern_fields(fields, field):
+    assert field in errors_for(**{**SMALL, **fields})
+
+
+def test_a_repeating_pattern_is_kept_as_its_shortest_period():
+    arch = Architecture(**SMALL, sliding_window=4, layer_attention=["sliding", "sliding"])
+    assert arch.layer_attention == ("sliding",)
+    uneven = Architecture(
+        **{**SMALL, "layers": 6}, sliding_window=4, layer_attention=["sliding", "full", "sliding"]
+    )
+    assert [s.attention for s in uneven.layer_specs] == ["sliding", "full", "sliding"] * 2

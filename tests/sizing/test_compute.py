@@ -1,5 +1,7 @@
+import json
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -8,11 +10,13 @@ from sizing import (
     SizingError,
     chinchilla_loss,
     chinchilla_optimal_tokens,
+    count_parameters,
     decode_tokens_per_second,
     estimate_inference_speed,
     estimate_training,
     get_gpu,
     prefill_seconds,
+    read_config,
     training_flops,
 )
 
@@ -124,3 +128,29 @@ def test_mixtral_decode_reads_only_active_experts():
     )
     speed = estimate_inference_speed(mixtral, gpu="h100-sxm", gpus=2)
     assert speed.bytes_per_token == 2 * 12_879_925_248
+
+
+def _published(name):
+    path = Path(__file__).parent / "configs" / f"{name}.json"
+    config = json.loads(path.read_text())
+    return read_config({k: v for k, v in config.items() if not k.startswith("_")}).architecture
+
+
+def test_moe_decode_reads_only_the_active_weights_in_their_formats():
+    arch = _published("gpt-oss-120b")
+    count = count_parameters(arch)
+    speed = estimate_inference_speed(arch, gpu="h100-sxm", dtype="bf16", expert_dtype="mxfp4")
+    active_experts = count.active_routed_expert_weights
+    assert speed.bytes_per_token == (
+        active_experts * 17 // 32 + 2 * (count.active - active_experts)
+    )
+    all_bf16 = estimate_inference_speed(arch, gpu="h100-sxm", dtype="bf16")
+    assert all_bf16.bytes_per_token == 2 * count.active
+    assert speed.decode_tokens_per_second > all_bf16.decode_tokens_per_second
+    assert any("routed experts a token does not use" in a for a in speed.assumptions)
+
+
+def test_training_compute_follows_active_parameters():
+    count = count_parameters(_published("deepseek-v3"))
+    estimate = estimate_training(params=count.total, active_params=count.active, tokens=10**12)
+    assert estimate.flops == 6 * count.active * 10**12

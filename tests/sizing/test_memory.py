@@ -1,4 +1,7 @@
+import dataclasses
+import json
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -9,9 +12,12 @@ from sizing import (
     Architecture,
     SizingError,
     activation_bytes,
+    count_parameters,
     estimate_memory,
     kv_cache_bytes,
+    kv_cache_elements,
     lora_parameters,
+    read_config,
 )
 
 LLAMA3_8B = Architecture(layers=32, hidden=4096, heads=32, kv_heads=8, ffn=14336, vocab=128256)
@@ -213,3 +219,160 @@ def test_it_names_the_bad_field(kwargs, field):
     with pytest.raises(SizingError) as caught:
         estimate_memory(LLAMA3_8B, **kwargs)
     assert field in caught.value.errors
+
+
+# --- 2025-26 architectures: per-layer caches, MLA, experts in their own format --------
+
+CONFIGS = Path(__file__).parent / "configs"
+
+
+def published(name):
+    config = json.loads((CONFIGS / f"{name}.json").read_text())
+    return read_config({k: v for k, v in config.items() if not k.startswith("_")}).architecture
+
+
+GPT_OSS_120B = published("gpt-oss-120b")
+DEEPSEEK_V3 = published("deepseek-v3")
+GEMMA3_27B = published("gemma-3-27b")
+LLAMA4_SCOUT = published("llama-4-scout")
+
+
+def test_gemma_3_27b_caches_its_sliding_layers_only_up_to_the_window():
+    # 62 layers: 52 sliding (window 1024), 10 full; 2 × 16 KV heads × 128 per token.
+    per_token = 2 * 16 * 128
+    assert kv_cache_bytes(GEMMA3_27B, 32_768, 1, "bf16") == 2 * per_token * (
+        52 * 1024 + 10 * 32_768
+    )
+
+
+def test_llama_4_scout_chunked_layers_hold_at_most_one_chunk():
+    per_token = 2 * 8 * 128
+    assert kv_cache_bytes(LLAMA4_SCOUT, 131_072, 1, "bf16") == 2 * per_token * (
+        36 * 8192 + 12 * 131_072
+    )
+
+
+def test_gpt_oss_sliding_layers_hold_128_tokens():
+    elements = kv_cache_elements(GPT_OSS_120B, 10_000)
+    assert elements[0] == 2 * 8 * 64 * 128 and elements[1] == 2 * 8 * 64 * 10_000
+
+
+def test_deepseek_v3_caches_one_576_element_latent_per_token_and_layer():
+    # The same figure another project's estimator checks: 576 × 2 bytes × 61 × 32,768.
+    assert kv_cache_bytes(DEEPSEEK_V3, 32_768, 1, "bf16") == 576 * 2 * 61 * 32_768
+
+
+def test_mla_decompressed_holds_every_heads_keys_and_values():
+    decompressed = kv_cache_bytes(DEEPSEEK_V3, 1000, 1, "bf16", mla="decompressed")
+    assert decompressed == 128 * (128 + 64 + 128) * 2 * 61 * 1000
+
+
+def test_llama_cpp_cache_types_use_their_block_sizes():
+    elements = sum(kv_cache_elements(LLAMA3_8B, 4096))
+    assert kv_cache_bytes(LLAMA3_8B, 4096, 1, "q8_0") == elements * 34 // 32
+    assert kv_cache_bytes(LLAMA3_8B, 4096, 1, "q4_0") == elements * 18 // 32
+
+
+@pytest.mark.parametrize("kv_dtype", ["q4_k_m", "mxfp4_moe", "nf4", "fp12"])
+def test_a_weights_only_format_is_not_a_cache_format(kv_dtype):
+    with pytest.raises(SizingError) as caught:
+        kv_cache_bytes(LLAMA3_8B, 10, 1, kv_dtype)
+    assert caught.value.field == "kv_dtype"
+
+
+@given(st.integers(0, 200_000), st.integers(1, 100_000))
+def test_a_window_never_grows_the_cache_past_full_attention(context, window):
+    full = kv_cache_bytes(LLAMA3_8B, context)
+    for kinds in (("sliding",), ("chunked",), ("sliding", "full"), ("chunked", "full")):
+        windowed = dataclasses.replace(
+            LLAMA3_8B, layer_attention=kinds, sliding_window=window, attention_chunk=window
+        )
+        assert kv_cache_bytes(windowed, context) <= full
+    if context <= window:
+        assert (
+            kv_cache_bytes(
+                dataclasses.replace(LLAMA3_8B, layer_attention=("sliding",), sliding_window=window),
+                context,
+            )
+            == full
+        )
+
+
+def test_gpt_oss_120b_checkpoint_is_60_8_gib_with_mxfp4_experts():
+    # The 60.8 GiB for the Hub checkpoint (MXFP4 experts, bf16 elsewhere). The file
+    # stores each expert matrix as 4-bit blocks plus one uint8 scale per 32, exactly our
+    # 4.25 bits; it also has safetensors headers, a few MB, which we do not count. So the
+    # tolerance is the figure's own rounding: ±0.05 GiB.
+    estimate = estimate_memory(
+        GPT_OSS_120B, dtype="bf16", expert_dtype="mxfp4", overhead_fraction=0
+    )
+    assert estimate.weights_bytes == 65_248_815_744
+    assert abs(estimate.weights_bytes / 2**30 - 60.8) < 0.05
+    by_label = lines(estimate)
+    count = count_parameters(GPT_OSS_120B)
+    assert by_label["routed experts (mxfp4)"].bytes == count.routed_expert_weights * 17 // 32
+    assert by_label["weights (bf16)"].bytes == 2 * (count.total - count.routed_expert_weights)
+    assert estimate.expert_dtype is not None and estimate.expert_dtype.name == "mxfp4"
+
+
+def test_mxfp4_moe_puts_experts_in_mxfp4_and_the_rest_in_q8_0():
+    estimate = estimate_memory(GPT_OSS_120B, dtype="mxfp4_moe", overhead_fraction=0)
+    count = count_parameters(GPT_OSS_120B)
+    rest = count.total - count.routed_expert_weights
+    assert estimate.weights_bytes == count.routed_expert_weights * 17 // 32 + -(-rest * 34 // 32)
+    assert estimate.kv_dtype.name == "fp16"
+
+
+def test_mxfp4_moe_on_a_dense_model_is_all_q8_0():
+    estimate = estimate_memory(LLAMA3_8B, dtype="mxfp4_moe", overhead_fraction=0)
+    assert estimate.weights_bytes == N_LLAMA3_8B * 34 // 32
+    assert estimate.expert_dtype is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"arch": LLAMA3_8B, "expert_dtype": "mxfp4"}, "expert_dtype"),
+        ({"params": 10**9, "expert_dtype": "mxfp4"}, "expert_dtype"),
+        ({"arch": GPT_OSS_120B, "expert_dtype": "mxfp9"}, "expert_dtype"),
+        ({"arch": GPT_OSS_120B, "expert_dtype": "mxfp4", "mode": "training"}, "expert_dtype"),
+        ({"arch": GPT_OSS_120B, "expert_dtype": "mxfp4", "mode": "qlora"}, "expert_dtype"),
+        ({"arch": DEEPSEEK_V3, "mla_cache": "compressed"}, "mla"),
+    ],
+)
+def test_expert_dtype_and_mla_errors_name_their_field(kwargs, field):
+    arch = kwargs.pop("arch", None)
+    with pytest.raises(SizingError) as caught:
+        estimate_memory(arch, **kwargs)
+    assert field in caught.value.errors
+
+
+def test_lora_keeps_a_frozen_moe_base_in_two_formats():
+    estimate = estimate_memory(GPT_OSS_120B, dtype="bf16", expert_dtype="mxfp4", mode="lora")
+    labels = [item.label for item in estimate.breakdown]
+    assert "base weights, frozen (bf16)" in labels
+    assert "base routed experts (mxfp4)" in labels
+    assert estimate.weights_bytes == 65_248_815_744
+
+
+def test_memory_follows_total_parameters_for_a_moe():
+    estimate = estimate_memory(DEEPSEEK_V3, dtype="fp8", overhead_fraction=0)
+    assert estimate.weights_bytes == count_parameters(DEEPSEEK_V3).total
+
+
+def test_lora_on_mla_adapts_the_shared_key_value_projections_once():
+    q_only = lora_parameters(DEEPSEEK_V3, 8, ["q"])
+    k_only = lora_parameters(DEEPSEEK_V3, 8, ["k"])
+    assert lora_parameters(DEEPSEEK_V3, 8, ["k", "v"]) == k_only
+    # q_a (7168 → 1536) and q_b (1536 → 128 × 192) in each of 61 layers.
+    assert q_only == 61 * 8 * ((7168 + 1536) + (1536 + 128 * 192))
+
+
+def test_kv_cache_notes_describe_each_kind_of_layer():
+    estimate = estimate_memory(GEMMA3_27B, context=32_768)
+    note = lines(estimate)["KV cache (bf16)"].note
+    assert "52 sliding layers holding 1,024 tokens" in note
+    assert "10 full layers holding 32,768 tokens" in note
+    assert any("sliding-window layers at most" in a for a in estimate.assumptions)
+    mla = estimate_memory(DEEPSEEK_V3, context=1000)
+    assert any("one latent per token" in a and "decompressed" in a for a in mla.assumptions)

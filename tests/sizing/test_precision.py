@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sizing import DTYPES, SizingError, default_kv_dtype, get_dtype, weights_bytes
+from sizing import (
+    DTYPES,
+    KV_CACHE_DTYPES,
+    SizingError,
+    default_kv_dtype,
+    get_dtype,
+    get_kv_dtype,
+    weights_bytes,
+)
 
 
 @pytest.mark.parametrize(
@@ -107,3 +115,43 @@ def test_kv_cache_defaults_to_the_weights_dtype_from_16_bits(weights, cache):
 def test_weights_bytes_never_shrink_as_bits_grow(params, a, b):
     low, high = sorted([a, b], key=lambda d: d.bits)
     assert weights_bytes(params, low) <= weights_bytes(params, high)
+
+
+@pytest.mark.parametrize(
+    ("name", "bits"),
+    [
+        # OCP MX v1.0: 32 × E2M1 + one E8M0 scale = 17 bytes per 32 weights.
+        ("mxfp4", Fraction(17, 4)),
+        # NVFP4: 16 × E2M1 + one E4M3 scale = 9 bytes per 16 (per-tensor FP32 not counted).
+        ("nvfp4", Fraction(9, 2)),
+        ("fp4", Fraction(4)),
+        # ggml-common.h: block_iq4_xs 136, block_iq3_xxs 98, block_iq2_xxs 66 bytes per 256.
+        ("iq4_xs", Fraction(136 * 8, 256)),
+        ("iq3_xxs", Fraction(98 * 8, 256)),
+        ("iq2_xxs", Fraction(66 * 8, 256)),
+    ],
+)
+def test_new_formats_come_from_their_block_layouts(name, bits):
+    dtype = get_dtype(name)
+    assert dtype.bits == bits
+    assert dtype.exact and dtype.source.startswith("https://")
+
+
+def test_nvfp4_says_its_per_tensor_scale_is_not_counted():
+    assert "FP32 scale per tensor is not counted" in get_dtype("nvfp4").note
+
+
+def test_mxfp4_moe_names_mxfp4_for_the_experts_and_q8_0_bits_for_the_rest():
+    mix = get_dtype("MXFP4_MOE")
+    assert mix.experts == "mxfp4"
+    assert mix.bits == DTYPES["q8_0"].bits
+    assert not mix.exact  # norms, biases and routers stay f32 in the file
+    assert default_kv_dtype(mix).name == "fp16"
+
+
+def test_kv_cache_formats_are_a_subset_of_the_dtypes():
+    assert set(KV_CACHE_DTYPES) <= set(DTYPES)
+    assert get_kv_dtype("q4_0").bits == Fraction(18 * 8, 32)
+    with pytest.raises(SizingError) as caught:
+        get_kv_dtype("iq2_xxs")
+    assert caught.value.field == "kv_dtype"
