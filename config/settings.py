@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import cache_from_url, env_bool, env_int, env_list, env_str
+from config.env import cache_from_url, env_bool, env_int, env_list, env_origin, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,6 +29,18 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-only-key"  # noqa: S105 - only ever with DEBUG on
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# The one origin every absolute URL starts with (canonical links, share cards, JSON-LD, the
+# sitemap, the feed, the API's links). Never the request's Host: a page is cached for every
+# reader, so nothing a client sends may end up in it (caching/origin.py).
+SITE_URL = env_origin("SITE_URL")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL is not set. With DEBUG off the site refuses to start without it: set "
+            "SITE_URL to the origin readers use, e.g. https://weights.example "
+            "(`make run` sets http://127.0.0.1:$PORT), or set DEBUG=true for development."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = "Weights & Measures"
 
@@ -182,6 +194,8 @@ WHITENOISE_MAX_AGE = 3600
 # Security headers. HTTPS=true is for a site served over TLS (directly or behind a proxy that
 # sets X-Forwarded-Proto): it turns on the redirect, HSTS and secure cookies.
 HTTPS = env_bool("HTTPS", default=False)
+if HTTPS and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r}: with HTTPS on it must be https://.")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -26,7 +26,7 @@ def guide_detail(request: HttpRequest, guide: str) -> HttpResponse:
     return render(
         request,
         "learning/guide_detail.html",
-        {"guide": found, "structured_data": guide_graph(request, found, lessons)},
+        {"guide": found, "structured_data": guide_graph(found, lessons)},
     )
 
 
@@ -42,7 +42,7 @@ def lesson_detail(request: HttpRequest, guide: str, lesson: str) -> HttpResponse
         "place": place,
         "lesson": place.lesson,
         "guide": place.lesson.guide,
-        "structured_data": lesson_graph(request, place.lesson, place.number),
+        "structured_data": lesson_graph(place.lesson, place.number),
     }
     status = 200
     if request.method == "POST":

@@ -27,6 +27,7 @@ def test_the_deploy_check_is_clean_with_production_settings():
         SECRET_KEY=secrets.token_urlsafe(60),
         HTTPS="true",
         ALLOWED_HOSTS="weights.example",
+        SITE_URL="https://weights.example",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

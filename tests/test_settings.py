@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from manage_command import run_manage
 
-from config.env import cache_from_url, env_bool, env_int, env_list
+from config.env import cache_from_url, env_bool, env_int, env_list, env_origin
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,43 @@ def test_env_list_splits_on_commas(monkeypatch):
     assert env_list("HOSTS", []) == ["a.example", "b.example"]
 
 
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("https://weights.example", "https://weights.example"),
+        ("https://Weights.Example/", "https://weights.example"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("http://[::1]:8443", "http://[::1]:8443"),
+        ("", ""),
+    ],
+)
+def test_env_origin_reads_a_scheme_a_host_and_a_port(monkeypatch, raw, expected):
+    monkeypatch.setenv("ORIGIN", raw)
+    assert env_origin("ORIGIN") == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "weights.example",
+        "ftp://weights.example",
+        "https://weights.example/glossary/",
+        "https://weights.example/?next=1",
+        "https://weights.example#top",
+        "https://editor@weights.example",
+        "https://weights.example:99999",
+        "https://weights.example:port",
+        "https://weights example",
+        "https://weights<example",
+        "https://",
+    ],
+)
+def test_env_origin_refuses_anything_but_an_origin_naming_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("ORIGIN", raw)
+    with pytest.raises(ImproperlyConfigured, match="ORIGIN="):
+        env_origin("ORIGIN")
+
+
 def test_cache_urls():
     assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
     redis = cache_from_url("redis://127.0.0.1:6379/1")
@@ -59,6 +96,27 @@ def test_the_site_refuses_to_start_without_a_secret_key_when_debug_is_off():
     result = _start({})
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_site_refuses_to_start_without_site_url_when_debug_is_off():
+    result = run_manage("check", drop={"SITE_URL", "DEBUG"}, timeout=60, SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "SITE_URL is not set" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_malformed_site_url_stops_the_start_with_a_clear_message():
+    result = _start({"SECRET_KEY": "x" * 60, "SITE_URL": "https://weights.example/glossary/"})
+    assert result.returncode != 0
+    assert "SITE_URL='https://weights.example/glossary/' is not an origin" in result.stderr
+
+
+@pytest.mark.slow
+def test_with_https_on_site_url_must_be_https():
+    result = _start({"SECRET_KEY": "x" * 60, "HTTPS": "true", "SITE_URL": "http://w.example"})
+    assert result.returncode != 0
+    assert "with HTTPS on it must be https://" in result.stderr
 
 
 @pytest.mark.slow
