@@ -186,6 +186,10 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _cacheable(request):
             return self.get_response(request)
+        # A cached page answers only a Host that Django would answer: this raises
+        # DisallowedHost (a 400) for any other, hit or miss. What the page holds never depends
+        # on the Host (absolute URLs come from SITE_URL: caching/origin.py).
+        request.get_host()
         path = f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
         key = f"{path}:{wanted_coding(request)}"
         source = content_version.source()

@@ -225,11 +225,14 @@ LOGGING = {
         "json": {"()": "config.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"at_warning": {"()": "config.logs.AtWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
         # The request middleware logs every request once; Django's own 4xx lines would repeat it.
         "django.request": {"level": "ERROR"},
+        # A disallowed Host: one warning (the reader gets the designed 400).
+        "django.security.DisallowedHost": {"filters": ["at_warning"]},
     },
 }

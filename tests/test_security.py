@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import subprocess
 from pathlib import Path
@@ -97,3 +98,28 @@ def test_the_embed_alone_may_be_framed(client):
     for response in (embed, page):
         assert "unsafe-inline" not in response["Content-Security-Policy"]
         assert response["Permissions-Policy"].startswith("camera=()")
+
+
+# --- A disallowed Host (issue 16, item 10) -------------------------------------------------
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/glossary/parameters/", "/api/v1/terms", "/nowhere/"])
+def test_a_disallowed_host_answers_the_designed_400_and_logs_one_warning(
+    client, caplog, settings, path
+):
+    from factories import make_term
+
+    assert settings.DEBUG is False
+    make_term(slug="parameters")
+    client.get(path)  # a reader's copy in the cache must not answer for the wrong host
+    caplog.clear()
+    with caplog.at_level("INFO"):
+        response = client.get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "We couldn’t understand that request" in response.content.decode()
+    assert "X-Cache" not in response
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.name, r.levelname) for r in warnings] == [
+        ("django.security.DisallowedHost", "WARNING")
+    ]
+    assert "evil.example" in warnings[0].getMessage()
+
