@@ -123,3 +123,71 @@ def test_a_disallowed_host_answers_the_designed_400_and_logs_one_warning(
     ]
     assert "evil.example" in warnings[0].getMessage()
 
+
+# --- The lockout behind a proxy (issue 16, item 11) ----------------------------------------
+PROXY = "10.0.0.1"  # the load balancer: every request reaches the site from its address
+
+
+def _sign_in(client, password: str, forwarded_for: str | None) -> int:
+    extra = {"REMOTE_ADDR": PROXY}
+    if forwarded_for is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return client.post(
+        "/admin/login/?next=/admin/", {"username": "editor", "password": password}, **extra
+    ).status_code
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_each_reader_is_locked_out_on_their_own(client, settings):
+    settings.PROXY_COUNT = 1
+    User.objects.create_user("editor", password="the right long passphrase", is_staff=True)
+    assert [_sign_in(client, "wrong", "203.0.113.5") for _ in range(5)] == [200] * 4 + [429]
+    # Another reader behind the same proxy still has every try.
+    assert _sign_in(client, "wrong", "198.51.100.7") == 200
+    assert _sign_in(client, "the right long passphrase", "198.51.100.7") == 302
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_a_spoofed_forwarded_for_cannot_dodge_the_lockout(client, settings):
+    settings.PROXY_COUNT = 1
+    User.objects.create_user("editor", password="the right long passphrase", is_staff=True)
+    for _ in range(5):
+        _sign_in(client, "wrong", "203.0.113.5")
+    # The reader sends X-Forwarded-For themselves; the proxy appends the address it saw.
+    for spoofed in ("192.0.2.1, 203.0.113.5", "198.51.100.7,203.0.113.5", "nonsense, 203.0.113.5"):
+        assert _sign_in(client, "the right long passphrase", spoofed) == 429
+
+
+@pytest.mark.django_db
+def test_with_no_proxy_a_forwarded_for_is_ignored(client, settings):
+    settings.PROXY_COUNT = 0
+    User.objects.create_user("editor", password="the right long passphrase", is_staff=True)
+    statuses = [_sign_in(client, "wrong", f"192.0.2.{n}") for n in range(5)]
+    assert statuses == [200] * 4 + [429]
+    assert _sign_in(client, "the right long passphrase", "198.51.100.7") == 429
+
+
+@pytest.mark.parametrize(
+    "count,forwarded_for,expected",
+    [
+        (0, "192.0.2.1", PROXY),
+        (1, None, PROXY),  # came round the proxy: nothing else to go on
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "192.0.2.1, 203.0.113.5", "203.0.113.5"),
+        (1, "2001:db8::5", "2001:db8::5"),
+        (1, "192.0.2.1, not-an-address", PROXY),
+        (1, "203.0.113.5:4711", PROXY),
+        (2, "192.0.2.1, 203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        (2, "10.0.0.2", PROXY),  # fewer hops than proxies
+    ],
+)
+def test_the_lockout_reads_the_address_the_outermost_proxy_saw(
+    rf, settings, count, forwarded_for, expected
+):
+    from config.client_address import client_address
+
+    settings.PROXY_COUNT = count
+    extra = {"REMOTE_ADDR": PROXY}
+    if forwarded_for is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    assert client_address(rf.get("/", **extra)) == expected
