@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import cache_from_url, env_bool, env_int, env_list, env_origin, env_str
+from config.security_headers import add_static_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -195,6 +196,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600
+# WhiteNoise answers before the middleware that sets the CSP and Permissions-Policy.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_headers
 
 # Security headers. HTTPS=true is for a site served over TLS (directly or behind a proxy that
 # sets X-Forwarded-Proto): it turns on the redirect, HSTS and secure cookies.
@@ -206,7 +209,11 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+# Preloading puts the domain in the browsers' built-in HTTPS-only list, which takes months to
+# undo: asked for by name (HSTS_PRELOAD=true), never implied by HTTPS. Django's deploy check
+# warns when it is off (security.W021); off is the choice made here.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

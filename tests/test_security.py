@@ -35,6 +35,26 @@ def test_the_deploy_check_is_clean_with_production_settings():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "preload,expected", [(None, "True 31536000 False"), ("true", "True 31536000 True")]
+)
+def test_hsts_preload_is_off_unless_asked_for(preload, expected):
+    env = {"SECRET_KEY": secrets.token_urlsafe(60), "HTTPS": "true"}
+    env["SITE_URL"] = "https://weights.example"
+    if preload is not None:
+        env["HSTS_PRELOAD"] = preload
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s;"
+        " print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_PRELOAD)",
+        drop={"DEBUG", "HTTPS", "HSTS_PRELOAD"},
+        **env,
+    )
+    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
+
+
+@pytest.mark.slow
 def test_the_admin_address_comes_from_the_environment():
     result = _manage(
         "shell",
@@ -191,3 +211,26 @@ def test_the_lockout_reads_the_address_the_outermost_proxy_saw(
     if forwarded_for is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
     assert client_address(rf.get("/", **extra)) == expected
+
+
+# --- Headers on static files too (issue 16, item 12) ---------------------------------------
+@pytest.mark.django_db
+def test_static_files_carry_the_same_security_headers_as_pages(settings, tmp_path):
+    from django.test import Client
+
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "site.css").write_text("body { color: black; }\n")
+    client = Client()  # a fresh handler, so WhiteNoise finds the file it was given
+    static = client.get("/static/css/site.css")
+    page = client.get("/robots.txt")
+    assert static.status_code == 200 and "X-Cache" not in static  # WhiteNoise answered
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "Cross-Origin-Opener-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+    ):
+        assert static.get(header) == page[header], header

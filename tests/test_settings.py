@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -130,3 +135,53 @@ def test_a_malformed_boolean_stops_the_start_with_a_clear_message():
     result = _start({"SECRET_KEY": "x" * 60, "DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_no_access_log_holds_a_query_string_even_when_gunicorn_keeps_one(tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "false",
+        "LOG_LEVEL": "INFO",
+    }
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(  # noqa: S603 - our own gunicorn serving our own app
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "-"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            for _ in range(100):
+                try:
+                    url = f"http://127.0.0.1:{port}/healthz?q=what-a-reader-searched"
+                    urllib.request.urlopen(url, timeout=5).read()  # noqa: S310 - our server
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                pytest.fail(log.read_text())
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    text = log.read_text()
+    assert '"GET /healthz HTTP/1.1" 200' in text  # gunicorn's own line, as configured
+    assert '"path": "/healthz"' in text  # and Django's
+    assert "what-a-reader-searched" not in text
+    assert "127.0.0.1 -" not in text  # no reader's address either
+
+
+def test_make_run_leaves_the_access_log_to_django():
+    # gunicorn's --access-logfile on the command line would override gunicorn.conf.py.
+    recipe = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "gunicorn config.wsgi --config gunicorn.conf.py" in recipe
+    assert "--access-logfile" not in recipe
