@@ -338,3 +338,42 @@ def test_the_search_page_links_from_site_url_whatever_host_asked_first(client, s
     settings.SITE_URL = "https://weights.example"
     html = client.get("/search/", {"q": "kv"}, HTTP_HOST="localhost:1337").content.decode()
     assert '<link rel="canonical" href="https://weights.example/search/">' in html
+
+
+# --- A bound on the query-string variants kept of one page (issue 16, item 12) -------------
+def _redis_cache(settings) -> None:
+    import uuid
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "caching.backends.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/9",
+            "KEY_PREFIX": f"variants-{uuid.uuid4().hex[:8]}",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", ["local memory", "redis"])
+def test_only_so_many_query_strings_of_one_path_are_kept(client, settings, monkeypatch, where):
+    from caching import page_cache
+
+    if where == "redis":
+        _redis_cache(settings)
+    monkeypatch.setattr(page_cache, "QUERY_VARIANTS", 3)
+    make_term(slug="kv-cache")
+
+    def second_look(url: str) -> str | None:
+        client.get(url)
+        return client.get(url).get("X-Cache")  # none: rendered, and not kept
+
+    made_up = [second_look(f"/glossary/kv-cache/?utm={n}") for n in range(6)]
+    assert made_up == ["hit", "hit", "hit", None, None, None]
+    # What was kept is still served; the page itself, and other pages, are kept as ever.
+    assert client.get("/glossary/kv-cache/?utm=0")["X-Cache"] == "hit"
+    assert second_look("/glossary/kv-cache/") == "hit"
+    assert second_look("/glossary/?topic=") == "hit"
+    # An edit starts a new version, and the count with it.
+    make_term(slug="another")
+    assert second_look("/glossary/kv-cache/?utm=5") == "hit"
