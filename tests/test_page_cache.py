@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import http.cookiejar
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -377,3 +378,41 @@ def test_only_so_many_query_strings_of_one_path_are_kept(client, settings, monke
     # An edit starts a new version, and the count with it.
     make_term(slug="another")
     assert second_look("/glossary/kv-cache/?utm=5") == "hit"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", READER_PATHS)
+def test_whatever_else_a_client_sends_the_next_reader_gets_the_page_a_cold_cache_makes(
+    client, reader_pages, path
+):
+    from django.core.cache import cache
+
+    from caching.page_cache import local_pages
+
+    hostile = {
+        "HTTP_HOST": "localhost.:1337",
+        "HTTP_X_FORWARDED_HOST": "evil.example",
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "HTTP_FORWARDED": "host=evil.example;proto=https",
+        "HTTP_ACCEPT_LANGUAGE": "fr",
+        "HTTP_USER_AGENT": "evil/1.0",
+        "HTTP_REFERER": "https://evil.example/",
+    }
+    client.cookies["csrftoken"] = "a" * 32
+    client.cookies["messages"] = "forged"
+    client.cookies["theme"] = "dark"
+    assert client.get(path, **hostile).status_code == 200
+    client.cookies.clear()
+    after = client.get(path)
+    assert after["X-Cache"] == "hit"
+    cache.clear()
+    local_pages.clear()
+    cold = client.get(path)
+    assert cold["X-Cache"] == "miss"
+
+    # Charts number their ids from a counter in the process: the one difference two renders
+    # of a page may have, whoever asked.
+    def same(body: bytes) -> str:
+        return re.sub(r"chart-\d+", "chart-N", body.decode())
+
+    assert same(after.content) == same(cold.content)
