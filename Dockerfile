@@ -11,7 +11,8 @@ COPY requirements.lock ./
 RUN /opt/venv/bin/pip install --no-deps --require-hashes -r requirements.lock
 COPY . .
 # Static files are collected into the image (hashed names, pre-compressed by WhiteNoise).
-RUN SECRET_KEY=collectstatic-only-not-a-secret /opt/venv/bin/python manage.py collectstatic --noinput \
+RUN SECRET_KEY=collectstatic-only-not-a-secret SITE_URL=http://collectstatic.invalid \
+    /opt/venv/bin/python manage.py collectstatic --noinput \
     && mkdir -p var && rm -rf var/db.sqlite3 var/secret_key
 
 FROM ${BASE} AS runtime

@@ -28,19 +28,23 @@ var/secret_key:
 	@chmod 600 var/secret_key
 
 # Serves like production (DEBUG off, gunicorn, WhiteNoise) on http://127.0.0.1:$(PORT).
+# gunicorn reads gunicorn.conf.py: the access log is Django's one JSON line per request
+# (config/logs.py), which never holds a query string; gunicorn's own would.
+RUN_ENV = SECRET_KEY="$$(cat var/secret_key)" SITE_URL=http://127.0.0.1:$(PORT)
 run: install var/secret_key
-	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py migrate --noinput
-	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py collectstatic --noinput --verbosity 0
-	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py import_content fixtures --if-empty
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(PY) manage.py import_content fixtures --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
-	SECRET_KEY="$$(cat var/secret_key)" exec $(VENV)/bin/gunicorn config.wsgi \
-		--bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --error-logfile -
+	$(RUN_ENV) exec $(VENV)/bin/gunicorn config.wsgi --config gunicorn.conf.py \
+		--bind 127.0.0.1:$(PORT) --workers 2
 
 # For development: Django's auto-reloading server with DEBUG on.
+DEV_ENV = DEBUG=true STATIC_PLAIN=true SITE_URL=http://127.0.0.1:$(PORT)
 dev: install
-	DEBUG=true STATIC_PLAIN=true $(PY) manage.py migrate --noinput
-	DEBUG=true STATIC_PLAIN=true $(PY) manage.py import_content fixtures --if-empty
-	DEBUG=true STATIC_PLAIN=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py import_content fixtures --if-empty
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser suite's tools from npm (axe-core, the Nu HTML checker), when there is a
 # package.json and npm: `npm ci` only when node_modules is missing or older than the lock file.

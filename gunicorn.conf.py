@@ -39,5 +39,9 @@ limit_request_field_size = 8190
 # The access log is Django's: config.logs writes one JSON line per request to stdout. A second,
 # plain gunicorn access line per request would only repeat it.
 accesslog = None
+# Should one be switched on (--access-logfile -), it keeps what config.logs keeps: the path
+# (%(U)s) but never the query string, which can carry what a reader searched for (gunicorn's
+# default has the whole request line), nor the reader's address or user agent.
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -81,6 +81,14 @@ class ResilientRedisCache(RedisCache):
             self._failed(error)
             return False
 
+    def incr(self, *args: Any, **kwargs: Any) -> int:
+        """As Django's; when Redis is away, the ValueError of a missing key (nothing counted)."""
+        try:
+            return int(super().incr(*args, **kwargs))
+        except RedisError as error:
+            self._failed(error)
+            raise ValueError("cache unreachable") from error
+
     def delete(self, *args: Any, **kwargs: Any) -> bool:
         try:
             return bool(super().delete(*args, **kwargs))

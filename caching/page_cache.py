@@ -15,6 +15,22 @@ with its ETag worked out. A hit then costs no rendering, hashing or compressing,
 reader gets the smallest encoding their browser accepts. Conditional GET (If-None-Match,
 If-Modified-Since → 304) is answered by Django's ConditionalGetMiddleware, which sits just
 outside this one and finds the ETag already set.
+
+What a client sends cannot change what other readers get. A page is keyed on its path and
+query string (and the coding it is sent in), never on the Host or any other header: nothing
+in a page comes from them (absolute URLs are built from SITE_URL, caching/origin.py), and a
+Host Django would refuse is refused here too, before any lookup. Cookies other than the
+session's change nothing a page shows (the CSRF token and messages set a cookie, and a
+response that sets one is never stored).
+
+A query string makes another page of the same path, and any client can invent them without
+end (`?utm=1`, `?utm=2`, …): at most QUERY_VARIANTS query strings of one path are stored
+under one content version, the first ones asked for; past that, a query-string variant is
+rendered afresh each time while the path itself, and the variants already kept, are still
+served from the cache. A count per path is the simplest bound that needs no list of which
+parameters each view reads, and it holds however many parameters or values a client makes
+up. With Redis the count is a key beside the pages (three round trips, on a miss only); in
+local memory, a set of the variants kept.
 """
 
 from __future__ import annotations
@@ -44,6 +60,7 @@ NEVER = (
     "/bench/",
 )  # /bench/: the baseline runs its view
 BROWSER_MAX_AGE = 60  # seconds a browser or CDN may reuse a page before asking again
+QUERY_VARIANTS = 32  # query strings of one path stored under one content version
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml", "image/svg")
 MIN_COMPRESS = 512  # bytes: below this, compressing saves less than the header costs
 
@@ -136,6 +153,7 @@ class LocalPages:
         self.version: str | None = None
         self.pages: OrderedDict[str, tuple[StoredPage, int]] = OrderedDict()
         self.size = 0
+        self.variants: dict[str, set[str]] = {}  # path → the query strings stored for it
         self._lock = threading.Lock()
 
     def get(self, version: str, key: str) -> StoredPage | None:
@@ -163,6 +181,17 @@ class LocalPages:
                 _, (_, dropped) = self.pages.popitem(last=False)
                 self.size -= dropped
 
+    def admit(self, version: str, path: str, variant: str) -> bool:
+        """Whether this query-string variant of the path may be stored (see QUERY_VARIANTS)."""
+        with self._lock:
+            if version != self.version:
+                self._empty(version)
+            kept = self.variants.setdefault(path, set())
+            if variant not in kept and len(kept) >= QUERY_VARIANTS:
+                return False
+            kept.add(variant)
+            return True
+
     def clear(self) -> None:
         with self._lock:
             self._empty(None)
@@ -170,10 +199,36 @@ class LocalPages:
     def _empty(self, version: str | None) -> None:
         self.version = version
         self.pages.clear()
+        self.variants.clear()
         self.size = 0
 
 
 local_pages = LocalPages(settings.PAGE_CACHE_LOCAL_MB * 1024 * 1024)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _admitted(
+    request: HttpRequest,
+    source: content_version.FileVersion | content_version.CacheVersion | content_version.NoVersion,
+    version: str,
+) -> bool:
+    """Whether the page may be stored: always without a query string; with one, while the
+    path has fewer than QUERY_VARIANTS stored under this version (see the module's note)."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return True
+    path = _digest(request.path)
+    if isinstance(source, content_version.CacheVersion):
+        count = f"page-variants:{version}:{path}"
+        cache.add(count, 0, PAGE_TIMEOUT)
+        try:
+            return cache.incr(count) <= QUERY_VARIANTS
+        except ValueError:  # gone since the add (evicted), or the cache is away
+            return False
+    return local_pages.admit(version, path, _digest(query))
 
 
 class PageCacheMiddleware:
@@ -186,7 +241,11 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _cacheable(request):
             return self.get_response(request)
-        path = f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+        # A cached page answers only a Host that Django would answer: this raises
+        # DisallowedHost (a 400) for any other, hit or miss. What the page holds never depends
+        # on the Host (absolute URLs come from SITE_URL: caching/origin.py).
+        request.get_host()
+        path = f"page:{_digest(request.get_full_path())}"
         key = f"{path}:{wanted_coding(request)}"
         source = content_version.source()
         if isinstance(source, content_version.CacheVersion):
@@ -213,6 +272,7 @@ class PageCacheMiddleware:
             or response.has_header("Content-Encoding")
             or "no-store" in response.get("Cache-Control", "")  # never_cache: its own page
             or version is None
+            or not _admitted(request, source, version)
         ):
             return response
         response["Last-Modified"] = response.get("Last-Modified") or http_date()

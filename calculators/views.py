@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from caching.origin import absolute_url
 from calculators.api_http import read_only_json
 from calculators.definitions import CALCULATORS, Calculator
 from calculators.models import CatalogModel
@@ -32,7 +33,7 @@ def page_context(request: HttpRequest, calculator: Calculator) -> dict[str, Any]
         "catalog": CatalogModel.objects.all()
         if calculator.architecture or calculator.slug == "scale"
         else [],
-        "share_url": request.build_absolute_uri(f"{path}?{qs}"),
+        "share_url": absolute_url(f"{path}?{qs}"),
         "result_url": reverse("calculators:result", kwargs={"slug": calculator.slug}),
     }
 

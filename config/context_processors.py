@@ -26,4 +26,8 @@ def _nav(script_prefix: str) -> dict[str, str]:
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"SITE_NAME": settings.SITE_NAME, "NAV": _nav(get_script_prefix())}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "NAV": _nav(get_script_prefix()),
+    }

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import host_validation_re
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
@@ -48,6 +50,41 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_origin(name: str) -> str:
+    """An origin, `scheme://host[:port]`, as the site's absolute URLs start: http or https, a
+    host, an optional port, and nothing else (a path, query, fragment or user is refused, so
+    no URL built from it can point anywhere unexpected). "" when unset; a trailing / is
+    dropped. The host is lower-cased, as browsers and Django compare it."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    problem = (
+        f"{name}={raw!r} is not an origin: use scheme://host[:port], e.g. https://weights.example"
+    )
+    try:
+        parts = urlsplit(raw)
+        port = parts.port  # raises ValueError on a port that is not a number in range
+    except ValueError:
+        raise ImproperlyConfigured(problem) from None
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.password is not None
+        or not host_validation_re.match(parts.netloc.lower())
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or raw.endswith(("?", "#"))
+        or any(c.isspace() for c in raw)
+    ):
+        raise ImproperlyConfigured(problem)
+    host = parts.hostname
+    if ":" in host:  # IPv6: urlsplit took the brackets off
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
 
 
 def cache_from_url(url: str) -> dict[str, Any]:

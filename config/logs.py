@@ -36,6 +36,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class AtWarning(logging.Filter):
+    """Lowers a record to one WARNING line, without its traceback. For Django's report of a
+    disallowed Host, which it logs as an ERROR with a traceback: it is a client's mistake or a
+    scanner's probe, answered with a 400, and nothing of ours to fix."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
 class RequestLogMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -1,7 +1,8 @@
 """Headers every response carries.
 
-The Content-Security-Policy forbids inline scripts and styles everywhere, so an injected
-`<script>` or `style=` in stored content could never run even if the sanitiser missed it.
+The Content-Security-Policy (config/security_headers.py, which static files get too) forbids
+inline scripts and styles everywhere, so an injected `<script>` or `style=` in stored content
+could never run even if the sanitiser missed it.
 """
 
 from __future__ import annotations
@@ -13,25 +14,9 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-logger = logging.getLogger("config.middleware")
+from config.security_headers import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
-)
+logger = logging.getLogger("config.middleware")
 
 
 class SecurityHeadersMiddleware:

@@ -12,7 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import cache_from_url, env_bool, env_int, env_list, env_str
+from config.env import cache_from_url, env_bool, env_int, env_list, env_origin, env_str
+from config.security_headers import add_static_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,6 +30,18 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-only-key"  # noqa: S105 - only ever with DEBUG on
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# The one origin every absolute URL starts with (canonical links, share cards, JSON-LD, the
+# sitemap, the feed, the API's links). Never the request's Host: a page is cached for every
+# reader, so nothing a client sends may end up in it (caching/origin.py).
+SITE_URL = env_origin("SITE_URL")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL is not set. With DEBUG off the site refuses to start without it: set "
+            "SITE_URL to the origin readers use, e.g. https://weights.example "
+            "(`make run` sets http://127.0.0.1:$PORT), or set DEBUG=true for development."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = "Weights & Measures"
 
@@ -146,7 +159,12 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# How many proxies stand in front of the site: the lockout counts the address the outermost
+# one got the request from (config/client_address.py), not a proxy's.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT={PROXY_COUNT}: use 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -178,16 +196,24 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600
+# WhiteNoise answers before the middleware that sets the CSP and Permissions-Policy.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_headers
 
 # Security headers. HTTPS=true is for a site served over TLS (directly or behind a proxy that
 # sets X-Forwarded-Proto): it turns on the redirect, HSTS and secure cookies.
 HTTPS = env_bool("HTTPS", default=False)
+if HTTPS and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r}: with HTTPS on it must be https://.")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+# Preloading puts the domain in the browsers' built-in HTTPS-only list, which takes months to
+# undo: asked for by name (HSTS_PRELOAD=true), never implied by HTTPS. Django's deploy check
+# warns when it is off (security.W021); off is the choice made here.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -211,11 +237,14 @@ LOGGING = {
         "json": {"()": "config.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"at_warning": {"()": "config.logs.AtWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
         # The request middleware logs every request once; Django's own 4xx lines would repeat it.
         "django.request": {"level": "ERROR"},
+        # A disallowed Host: one warning (the reader gets the designed 400).
+        "django.security.DisallowedHost": {"filters": ["at_warning"]},
     },
 }

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from django.contrib.sitemaps import Sitemap
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
 from calculators.definitions import CALCULATORS
 from glossary.models import Term, Topic
 from learning.models import Guide, Lesson
+
+
+class Sitemap(DjangoSitemap):
+    """Every <loc> starts with SITE_URL. Django's would start with the request's scheme and
+    Host (without django.contrib.sites, the "current site" is the request's), and the sitemap
+    is cached for every reader (caching/origin.py)."""
+
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site: Any = None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class TermSitemap(Sitemap):

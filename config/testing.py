@@ -1,9 +1,9 @@
 """The test run's environment, loaded as a pytest plugin (`-p config.testing` in pyproject).
 
 It runs before pytest-django reads config.settings, so the suite uses the same settings module
-as production and only its environment differs: a throwaway secret and plain static storage
-(no collectstatic needed). DATABASE_URL is left alone, so CI can point the same suite at
-PostgreSQL.
+as production and only its environment differs: a throwaway secret, plain static storage
+(no collectstatic needed) and the test client's origin as SITE_URL. DATABASE_URL is left
+alone, so CI can point the same suite at PostgreSQL.
 """
 
 import os
@@ -15,3 +15,5 @@ os.environ.setdefault("STATIC_PLAIN", "true")
 os.makedirs(
     os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "staticfiles"), exist_ok=True
 )
+# The test client's own host, so absolute URLs in pages point where its requests go.
+os.environ.setdefault("SITE_URL", "http://testserver")

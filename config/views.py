@@ -7,9 +7,11 @@ import logging
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from caching.origin import absolute_url
 from calculators.definitions import CALCULATORS
 from glossary.selectors import featured_terms, topics_with_counts
 from learning.selectors import guides_for_index
@@ -59,7 +61,7 @@ def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    sitemap = request.build_absolute_uri("/sitemap.xml")
+    sitemap = absolute_url(reverse("sitemap"))
     lines = [
         "User-agent: *",
         "Allow: /",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, JsonResponse
 
+from caching.origin import absolute_url
 from calculators.api_http import form_errors_json, read_only_json
 from glossary.forms import TermListForm
 from glossary.models import Term
@@ -30,7 +31,7 @@ def term_list(request: HttpRequest) -> JsonResponse:
     page = paginator.page(number)
 
     def page_url(n: int) -> str:
-        return request.build_absolute_uri(f"{request.path}?page={n}")
+        return absolute_url(f"{request.path}?page={n}")
 
     return JsonResponse(
         {
@@ -44,7 +45,7 @@ def term_list(request: HttpRequest) -> JsonResponse:
                     "slug": term.slug,
                     "name": term.name,
                     "short_definition": term.short_definition,
-                    "url": request.build_absolute_uri(term.get_absolute_url()),
+                    "url": absolute_url(term.get_absolute_url()),
                     "updated": term.updated.isoformat(),
                 }
                 for term in page.object_list
@@ -62,7 +63,7 @@ def term_detail(request: HttpRequest, slug: str) -> JsonResponse:
         {
             "slug": term.slug,
             "name": term.name,
-            "url": request.build_absolute_uri(term.get_absolute_url()),
+            "url": absolute_url(term.get_absolute_url()),
             "short_definition": term.short_definition,
             "aliases": [{"name": a.name, "kind": a.kind} for a in term.aliases.all()],
             "body_html": term.body_html,
@@ -72,7 +73,7 @@ def term_detail(request: HttpRequest, slug: str) -> JsonResponse:
                 {
                     "question": faq.question,
                     "anchor": faq.anchor,
-                    "url": request.build_absolute_uri(faq.get_absolute_url()),
+                    "url": absolute_url(faq.get_absolute_url()),
                     "answer_html": faq.answer_html,
                 }
                 for faq in term.faqs.all()

@@ -5,16 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from caching.origin import absolute_url
 from glossary.models import Term
 
 
 class TermFeed(Feed):
     feed_type = Atom1Feed
     title = "Weights & Measures — new and updated terms"
-    link = "/glossary/"
     subtitle = "Plain-English definitions of the numbers behind AI models."
+
+    # Absolute already, so Django's feed does not prefix them with the request's Host.
+    def link(self) -> str:
+        return absolute_url(reverse("glossary:index"))
+
+    def feed_url(self) -> str:
+        return absolute_url(reverse("term-feed"))
+
+    def item_link(self, item: Term) -> str:
+        return absolute_url(item.get_absolute_url())
 
     def items(self) -> Any:
         return Term.objects.published().order_by("-updated")[:50]

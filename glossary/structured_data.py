@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 
+from caching.origin import absolute_url
 from content.rendering import plain_text
 from glossary.models import Term
 from glossary.selectors import RelationGroup
@@ -23,7 +23,7 @@ SKOS = {
 }
 
 
-def breadcrumbs(request: HttpRequest, trail: list[tuple[str, str]]) -> dict[str, Any]:
+def breadcrumbs(trail: list[tuple[str, str]]) -> dict[str, Any]:
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
@@ -32,16 +32,16 @@ def breadcrumbs(request: HttpRequest, trail: list[tuple[str, str]]) -> dict[str,
                 "@type": "ListItem",
                 "position": i,
                 "name": name,
-                "item": request.build_absolute_uri(path),
+                "item": absolute_url(path),
             }
             for i, (name, path) in enumerate(trail, start=1)
         ],
     }
 
 
-def term_graph(request: HttpRequest, term: Term, groups: list[RelationGroup]) -> list[Any]:
-    url = request.build_absolute_uri(term.get_absolute_url())
-    index = request.build_absolute_uri(reverse("glossary:index"))
+def term_graph(term: Term, groups: list[RelationGroup]) -> list[Any]:
+    url = absolute_url(term.get_absolute_url())
+    index = absolute_url(reverse("glossary:index"))
     defined: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "DefinedTerm",
@@ -63,7 +63,7 @@ def term_graph(request: HttpRequest, term: Term, groups: list[RelationGroup]) ->
     for group in groups:
         key = SKOS.get((group.kind, group.label), "skos:related")
         defined.setdefault(key, []).extend(
-            {"@id": request.build_absolute_uri(other.get_absolute_url())} for other in group.terms
+            {"@id": absolute_url(other.get_absolute_url())} for other in group.terms
         )
     graph: list[Any] = [defined]
     faqs = list(term.faqs.all())
@@ -77,7 +77,7 @@ def term_graph(request: HttpRequest, term: Term, groups: list[RelationGroup]) ->
                     {
                         "@type": "Question",
                         "name": faq.question,
-                        "url": request.build_absolute_uri(faq.get_absolute_url()),
+                        "url": absolute_url(faq.get_absolute_url()),
                         "acceptedAnswer": {"@type": "Answer", "text": plain_text(faq.answer_html)},
                     }
                     for faq in faqs
@@ -86,7 +86,6 @@ def term_graph(request: HttpRequest, term: Term, groups: list[RelationGroup]) ->
         )
     graph.append(
         breadcrumbs(
-            request,
             [
                 ("Home", "/"),
                 ("Glossary", reverse("glossary:index")),

@@ -90,7 +90,7 @@ def render_term(request: HttpRequest, term: Term, *, preview: bool = False) -> H
             "term": term,
             "relation_groups": groups,
             "preview": preview,
-            "structured_data": term_graph(request, term, groups),
+            "structured_data": term_graph(term, groups),
         },
     )
 

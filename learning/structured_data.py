@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 
+from caching.origin import absolute_url
 from glossary.structured_data import breadcrumbs
 from learning.models import Guide, Lesson
 
 PROVIDER = {"@type": "Organization", "name": "Weights & Measures"}
 
 
-def guide_graph(request: HttpRequest, guide: Guide, lessons: list[Lesson]) -> list[Any]:
-    url = request.build_absolute_uri(guide.get_absolute_url())
+def guide_graph(guide: Guide, lessons: list[Lesson]) -> list[Any]:
+    url = absolute_url(guide.get_absolute_url())
     course: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Course",
@@ -31,7 +31,7 @@ def guide_graph(request: HttpRequest, guide: Guide, lessons: list[Lesson]) -> li
             {
                 "@type": "LearningResource",
                 "name": lesson.title,
-                "url": request.build_absolute_uri(
+                "url": absolute_url(
                     reverse("learning:lesson", kwargs={"guide": guide.slug, "lesson": lesson.slug})
                 ),
             }
@@ -41,7 +41,6 @@ def guide_graph(request: HttpRequest, guide: Guide, lessons: list[Lesson]) -> li
     return [
         course,
         breadcrumbs(
-            request,
             [
                 ("Home", "/"),
                 ("Learn", reverse("learning:index")),
@@ -51,9 +50,9 @@ def guide_graph(request: HttpRequest, guide: Guide, lessons: list[Lesson]) -> li
     ]
 
 
-def lesson_graph(request: HttpRequest, lesson: Lesson, number: int) -> list[Any]:
+def lesson_graph(lesson: Lesson, number: int) -> list[Any]:
     guide = lesson.guide
-    url = request.build_absolute_uri(lesson.get_absolute_url())
+    url = absolute_url(lesson.get_absolute_url())
     resource = {
         "@context": "https://schema.org",
         "@type": "LearningResource",
@@ -70,14 +69,14 @@ def lesson_graph(request: HttpRequest, lesson: Lesson, number: int) -> list[Any]
         "provider": PROVIDER,
         "isPartOf": {
             "@type": "Course",
-            "@id": request.build_absolute_uri(guide.get_absolute_url()),
+            "@id": absolute_url(guide.get_absolute_url()),
             "name": guide.title,
         },
         "about": [
             {
                 "@type": "DefinedTerm",
                 "name": term.name,
-                "url": request.build_absolute_uri(term.get_absolute_url()),
+                "url": absolute_url(term.get_absolute_url()),
             }
             for term in lesson.terms.all()
         ],
@@ -85,7 +84,6 @@ def lesson_graph(request: HttpRequest, lesson: Lesson, number: int) -> list[Any]
     return [
         resource,
         breadcrumbs(
-            request,
             [
                 ("Home", "/"),
                 ("Learn", reverse("learning:index")),

@@ -32,7 +32,7 @@ def guide_detail(request: HttpRequest, guide: str) -> HttpResponse:
     return render(
         request,
         "learning/guide_detail.html",
-        {"guide": found, "structured_data": guide_graph(request, found, lessons)},
+        {"guide": found, "structured_data": guide_graph(found, lessons)},
     )
 
 
@@ -50,7 +50,7 @@ def _lesson_context(request: HttpRequest, place: LessonPlace) -> dict[str, objec
         "place": place,
         "lesson": place.lesson,
         "guide": place.lesson.guide,
-        "structured_data": lesson_graph(request, place.lesson, place.number),
+        "structured_data": lesson_graph(place.lesson, place.number),
     }
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from caching.origin import absolute_url
 from calculators.api_http import form_errors_json, read_only_json
 from calculators.forms import first_error
 from search.forms import SearchApiForm, SearchForm, SuggestForm
@@ -77,7 +78,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
     if page["has_next"]:
         params = request.GET.copy()
         params["page"] = str(number + 1)
-        following = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        following = absolute_url(f"{request.path}?{params.urlencode()}")
     return JsonResponse(
         {
             "query": results.query,
@@ -89,7 +90,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
                 {
                     "kind": hit.kind,
                     "title": hit.title,
-                    "url": request.build_absolute_uri(hit.url),
+                    "url": absolute_url(hit.url),
                     "snippet": hit.snippet_html,
                     "score": round(float(hit.score), 2),
                 }

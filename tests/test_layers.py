@@ -16,8 +16,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "search": {"learning", "glossary", "content", "calculators", "caching", "sizing"},
     "learning": {"glossary", "content", "calculators", "caching", "sizing"},
     "glossary": {"content", "calculators", "caching", "sizing"},
-    "content": {"calculators", "sizing"},
-    "calculators": {"sizing"},
+    "content": {"calculators", "caching", "sizing"},
+    "calculators": {"caching", "sizing"},
     "caching": set(),
     "sizing": set(),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import http.cookiejar
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -227,3 +228,191 @@ def test_an_edit_through_one_instance_shows_at_once_through_the_other(tmp_path):
         for process in processes:
             process.wait(timeout=20)
         drop()
+
+
+# --- Nothing a client sends can change what other readers get (issue 16, item 1) -----------
+# Each Host below passes Django's host check (it ignores the port and a trailing dot, and
+# every name in ALLOWED_HOSTS is allowed), so each once made its way into a cached page.
+HOSTILE_HOSTS = {
+    "a port": ("127.0.0.1:1337", "//127.0.0.1:1337"),
+    "a trailing dot": ("localhost.", "//localhost."),
+    "another allowed name": ("localhost", "//localhost"),
+    "an IPv6 name and port": ("[::1]:8443", "//[::1]"),
+}
+
+
+@pytest.fixture
+def catalog():
+    from content.catalog_files import import_catalog
+
+    import_catalog(ROOT / "fixtures" / "models.yaml")
+
+
+@pytest.fixture
+def reader_pages(catalog):
+    from factories import make_faq, make_guide, make_lesson
+
+    term = make_term(slug="kv-cache", name="KV cache")
+    make_faq(term, question="How big is it?")
+    for n in range(50):  # a second page of the terms API, so it has a `next`
+        make_term(slug=f"filler-{n:02}")
+    guide = make_guide(slug="numbers")
+    make_lesson(guide, slug="first")
+
+
+READER_PATHS = [
+    "/",
+    "/glossary/kv-cache/",
+    "/learn/numbers/",
+    "/learn/numbers/first/",
+    "/calculators/memory/",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/feeds/terms.atom",
+    "/api/v1/terms",
+    "/api/v1/terms/kv-cache",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("host", HOSTILE_HOSTS.values(), ids=HOSTILE_HOSTS.keys())
+@pytest.mark.parametrize("path", READER_PATHS)
+def test_a_hostile_host_cannot_change_the_page_other_readers_get(client, reader_pages, path, host):
+    header, origin = host
+    hostile = client.get(path, HTTP_HOST=header)
+    assert hostile.status_code == 200
+    assert origin not in hostile.content.decode()
+    reader = client.get(path)
+    assert reader.status_code == 200
+    body = reader.content.decode()
+    assert origin not in body
+    assert "http://testserver/" in body
+
+
+@pytest.mark.django_db
+def test_a_forwarded_scheme_cannot_change_the_page_other_readers_get(client, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    make_term(slug="kv-cache")
+    hostile = client.get("/glossary/kv-cache/", HTTP_X_FORWARDED_PROTO="https")
+    assert "https://testserver" not in hostile.content.decode()
+    reader = client.get("/glossary/kv-cache/")
+    assert '<link rel="canonical" href="http://testserver/glossary/kv-cache/">' in (
+        reader.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_absolute_urls_come_from_site_url_whatever_the_request_says(client, settings, catalog):
+    settings.SITE_URL = "https://weights.example"
+    make_term(slug="kv-cache")
+    html = client.get("/glossary/kv-cache/", HTTP_HOST="localhost:1337").content.decode()
+    assert '<link rel="canonical" href="https://weights.example/glossary/kv-cache/">' in html
+    assert 'content="https://weights.example/glossary/kv-cache/share.png"' in html
+    robots = client.get("/robots.txt", HTTP_HOST="localhost:1337").content.decode()
+    assert "Sitemap: https://weights.example/sitemap.xml" in robots
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="localhost").content.decode()
+    assert "<loc>https://weights.example/glossary/kv-cache/</loc>" in sitemap
+    feed = client.get("/feeds/terms.atom", HTTP_HOST="localhost").content.decode()
+    assert 'href="https://weights.example/glossary/kv-cache/"' in feed
+    assert "localhost" not in feed
+    api = client.get("/api/v1/terms/kv-cache", HTTP_HOST="localhost").json()
+    assert api["url"] == "https://weights.example/glossary/kv-cache/"
+    calculator = client.get("/calculators/memory/", HTTP_HOST="localhost").content.decode()
+    assert 'href="https://weights.example/calculators/memory/?' in calculator
+    assert 'iframe src="https://weights.example/embed/calculators/memory/"' in calculator
+
+
+@pytest.mark.django_db
+def test_the_search_api_links_from_site_url(client, settings):
+    settings.SITE_URL = "https://weights.example"
+    make_term(slug="kv-cache", name="KV cache")
+    found = client.get("/api/v1/search", {"q": "kv cache"}, HTTP_HOST="localhost:1337").json()
+    assert found["results"][0]["url"] == "https://weights.example/glossary/kv-cache/"
+
+
+@pytest.mark.django_db
+def test_the_search_page_links_from_site_url_whatever_host_asked_first(client, settings):
+    make_term(slug="kv-cache", name="KV cache")
+    client.get("/search/", {"q": "kv"}, HTTP_HOST="localhost:1337")
+    html = client.get("/search/", {"q": "kv"}).content.decode()
+    assert '<link rel="canonical" href="http://testserver/search/">' in html
+    settings.SITE_URL = "https://weights.example"
+    html = client.get("/search/", {"q": "kv"}, HTTP_HOST="localhost:1337").content.decode()
+    assert '<link rel="canonical" href="https://weights.example/search/">' in html
+
+
+# --- A bound on the query-string variants kept of one page (issue 16, item 12) -------------
+def _redis_cache(settings) -> None:
+    import uuid
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "caching.backends.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/9",
+            "KEY_PREFIX": f"variants-{uuid.uuid4().hex[:8]}",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", ["local memory", "redis"])
+def test_only_so_many_query_strings_of_one_path_are_kept(client, settings, monkeypatch, where):
+    from caching import page_cache
+
+    if where == "redis":
+        _redis_cache(settings)
+    monkeypatch.setattr(page_cache, "QUERY_VARIANTS", 3)
+    make_term(slug="kv-cache")
+
+    def second_look(url: str) -> str | None:
+        client.get(url)
+        return client.get(url).get("X-Cache")  # none: rendered, and not kept
+
+    made_up = [second_look(f"/glossary/kv-cache/?utm={n}") for n in range(6)]
+    assert made_up == ["hit", "hit", "hit", None, None, None]
+    # What was kept is still served; the page itself, and other pages, are kept as ever.
+    assert client.get("/glossary/kv-cache/?utm=0")["X-Cache"] == "hit"
+    assert second_look("/glossary/kv-cache/") == "hit"
+    assert second_look("/glossary/?topic=") == "hit"
+    # An edit starts a new version, and the count with it.
+    make_term(slug="another")
+    assert second_look("/glossary/kv-cache/?utm=5") == "hit"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", READER_PATHS)
+def test_whatever_else_a_client_sends_the_next_reader_gets_the_page_a_cold_cache_makes(
+    client, reader_pages, path
+):
+    from django.core.cache import cache
+
+    from caching.page_cache import local_pages
+
+    hostile = {
+        "HTTP_HOST": "localhost.:1337",
+        "HTTP_X_FORWARDED_HOST": "evil.example",
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "HTTP_FORWARDED": "host=evil.example;proto=https",
+        "HTTP_ACCEPT_LANGUAGE": "fr",
+        "HTTP_USER_AGENT": "evil/1.0",
+        "HTTP_REFERER": "https://evil.example/",
+    }
+    client.cookies["csrftoken"] = "a" * 32
+    client.cookies["messages"] = "forged"
+    client.cookies["theme"] = "dark"
+    assert client.get(path, **hostile).status_code == 200
+    client.cookies.clear()
+    after = client.get(path)
+    assert after["X-Cache"] == "hit"
+    cache.clear()
+    local_pages.clear()
+    cold = client.get(path)
+    assert cold["X-Cache"] == "miss"
+
+    # Charts number their ids from a counter in the process: the one difference two renders
+    # of a page may have, whoever asked.
+    def same(body: bytes) -> str:
+        return re.sub(r"chart-\d+", "chart-N", body.decode())
+
+    assert same(after.content) == same(cold.content)

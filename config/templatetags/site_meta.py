@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from caching.origin import absolute_url
 from glossary.structured_data import breadcrumbs
 
 register = template.Library()
@@ -25,12 +26,15 @@ def json_ld(data: Any) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', SafeString(text))
 
 
-@register.simple_tag(takes_context=True)
-def breadcrumb_ld(context: dict[str, Any], *trail: str) -> SafeString:
+@register.simple_tag
+def breadcrumb_ld(*trail: str) -> SafeString:
     """BreadcrumbList JSON-LD from alternating names and paths, after Home:
     {% breadcrumb_ld "Glossary" "/glossary/" topic.name topic.get_absolute_url %}"""
     pairs = [("Home", "/"), *zip(trail[::2], trail[1::2], strict=True)]
-    return json_ld(breadcrumbs(context["request"], [(str(n), str(p)) for n, p in pairs]))
+    return json_ld(breadcrumbs([(str(n), str(p)) for n, p in pairs]))
+
+
+register.filter("absolute_url", absolute_url)
 
 
 @register.inclusion_tag("includes/meta.html", takes_context=True)
@@ -46,8 +50,8 @@ def page_meta(
     return {
         "title": title,
         "description": description,
-        "url": request.build_absolute_uri(path or request.path),
-        "image": request.build_absolute_uri(image or static("img/share.png")),
+        "url": absolute_url(path or request.path),
+        "image": absolute_url(image or static("img/share.png")),
         "kind": kind,
         "site_name": context.get("SITE_NAME", ""),
     }

@@ -163,6 +163,13 @@ def vnu_jar() -> Path:
     return VNU
 
 
+@pytest.fixture(autouse=True)
+def _site_url_is_the_live_server(request: pytest.FixtureRequest, settings: Any) -> None:
+    # Absolute URLs (share links, canonical links) come from SITE_URL: here, the live server.
+    if "live_server" in request.fixturenames:
+        settings.SITE_URL = request.getfixturevalue("live_server").url.rstrip("/")
+
+
 @pytest.fixture
 def site_content(shipped_content_dump: ShippedContent, db: None) -> None:
     """The shipped content in this test's database (see the module docstring)."""
