@@ -45,12 +45,14 @@ MARKDOWN_HELP = (
 
 @dataclass(frozen=True)
 class LinkTarget:
-    """What a `[[slug]]` link points at."""
+    """What a `[[slug]]` link points at. An unpublished target (a draft) is linked as text
+    alone: readers never see its address, name or preview."""
 
     slug: str
     name: str
     url: str
     short_definition: str
+    published: bool
 
 
 LinkTargets = Mapping[str, LinkTarget]  # slug written in a [[link]] -> what it points at
@@ -60,7 +62,9 @@ LinkTargets = Mapping[str, LinkTarget]  # slug written in a [[link]] -> what it 
 class Rendered:
     html: str
     toc_html: str = ""
-    term_links: list[str] = field(default_factory=list)  # slugs linked, in order, unique
+    # The slugs of the terms linked, in order, unique: drafts too (shown as text), since the
+    # page must be rendered again when one is published.
+    term_links: list[str] = field(default_factory=list)
     missing_links: list[str] = field(default_factory=list)  # [[targets]] that resolve to nothing
     shortcode_errors: list[str] = field(default_factory=list)
 
@@ -154,6 +158,11 @@ class _TermLinkProcessor(InlineProcessor):
             return el, m.start(0), m.end(0)
         if target.slug not in self.state.linked:
             self.state.linked.append(target.slug)
+        if not target.published:
+            # The words the editor wrote, and nothing of the draft: no address, name or preview.
+            el = etree.Element("span")
+            el.text = label or raw_target
+            return el, m.start(0), m.end(0)
         el = etree.Element(
             "a",
             {

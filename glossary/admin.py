@@ -175,8 +175,17 @@ class TermAdmin(VersionAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        # Aliases are saved after the term: bring its search fields up to date with them.
+        # Aliases and FAQs are saved after the term: bring its search fields up to date with
+        # the aliases, and its record of the terms it links to with the FAQ answers.
         services.term_refresh_search(term=form.instance)
+        services.term_record_links(term=form.instance)
+
+    def delete_model(self, request: HttpRequest, obj: Term) -> None:
+        services.term_delete(term=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Term]) -> None:
+        for term in queryset:
+            services.term_delete(term=term)
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet[Term], status: str) -> int:
         if not request.user.has_perm("glossary.publish_term"):

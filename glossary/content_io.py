@@ -211,6 +211,8 @@ def _import_term(
         )
         if validated(faq, where, problems, data=faq_data):
             faq.save()
+    # Before the next term's status moves: it re-renders the FAQ answers recorded as linking to it.
+    services.term_record_links(term=term)
     term.resources.all().delete()
     for order, resource_data in enumerate(item.get("resources") or []):
         resource = Resource(

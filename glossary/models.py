@@ -70,11 +70,13 @@ class TermQuerySet(models.QuerySet["Term"]):
 
 
 class LinkFace(NamedTuple):
-    """What another page's link to a term shows: its address and its preview."""
+    """What another page's link to a term shows: its address and its preview, or (for a term
+    that is not published) nothing but the link's words."""
 
     slug: str | None
     name: str | None
     short_definition: str | None
+    status: str | None
 
 
 class Term(models.Model):
@@ -108,6 +110,13 @@ class Term(models.Model):
         "them (see fixtures/README.md, “Worked numbers”); `manage.py check_content` runs them.",
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="terms")
+    # The terms whose [[links]] this term's page shows (in its text or its FAQ answers), drafts
+    # included: when one of them is published, unpublished, renamed or reworded, or deleted,
+    # this is how the pages showing it are found (services.pages_rerender_linking_to). Kept by
+    # services.term_save and services.term_record_links, never by hand.
+    links_to = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, editable=False, related_name="linked_from"
+    )
     last_reviewed = models.DateField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -162,6 +171,7 @@ class Term(models.Model):
             self.__dict__.get("slug"),
             self.__dict__.get("name"),
             self.__dict__.get("short_definition"),
+            self.__dict__.get("status"),
         )
 
     @property
@@ -173,11 +183,12 @@ class Term(models.Model):
         first = self.name[:1].upper()
         return first if first.isalpha() else "#"
 
-    def render(self) -> dict[str, Rendered]:
-        # clean() and save() both need the rendering; do it once per version of the text.
+    def render(self, *, fresh: bool = False) -> dict[str, Rendered]:
+        # clean() and save() both need the rendering; do it once per version of the text
+        # (`fresh`: again, because a term it links to has changed).
         key = tuple(getattr(self, name) for name in self.MARKDOWN_FIELDS)
         cached = getattr(self, "_rendered", None)
-        if cached is None or cached[0] != key:
+        if fresh or cached is None or cached[0] != key:
             links = link_targets(linked_slugs(*key))
             rendered = {
                 name: render_markdown(
@@ -190,6 +201,22 @@ class Term(models.Model):
             }
             self._rendered = (key, rendered)
         return self._rendered[1]
+
+    def rerender(self) -> None:
+        """Render the stored HTML again because a term it links to changed, leaving `updated`
+        alone: the term itself was not edited. Its own row only, like save()."""
+        rendered = self.render(fresh=True)
+        Term.objects.filter(pk=self.pk).update(
+            body_html=rendered["body"].html,
+            body_toc_html=rendered["body"].toc_html,
+            business_context_html=rendered["business_context"].html,
+            example_html=rendered["example"].html,
+        )
+
+    def linked_texts(self) -> list[str]:
+        """Every Markdown text this term's page shows, its FAQ answers included (one query)."""
+        texts = [getattr(self, name) for name in self.MARKDOWN_FIELDS]
+        return texts + list(FAQ.objects.filter(term=self).values_list("answer", flat=True))
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -315,6 +342,10 @@ class FAQ(models.Model):
     def render(self) -> Rendered:
         return render_linked(self.answer, id_prefix=f"{self.anchor}-")
 
+    def rerender(self) -> None:
+        """Render the stored answer again because a term it links to changed (its own row)."""
+        FAQ.objects.filter(pk=self.pk).update(answer_html=self.render().html)
+
     @property
     def anchor(self) -> str:
         return faq_anchor(self.slug)
@@ -390,8 +421,8 @@ def term_name_clash(
     return None
 
 
-def link_targets(slugs: Iterable[str]) -> dict[str, LinkTarget]:
-    """What each `[[slug]]` points at: a term by its slug, else by an old slug, else by an
+def linked_terms(slugs: Iterable[str]) -> dict[str, Term]:
+    """The term each `[[slug]]` points at: a term by its slug, else by an old slug, else by an
     alias's slug. At most three queries, however many links."""
     wanted = {slug for slug in slugs if slug}
     found: dict[str, Term] = {}
@@ -403,14 +434,20 @@ def link_targets(slugs: Iterable[str]) -> dict[str, LinkTarget]:
     if wanted - set(found):
         aliases = Alias.objects.filter(slug__in=wanted - set(found)).select_related("term")
         found.update((a.slug, a.term) for a in aliases)
+    return found
+
+
+def link_targets(slugs: Iterable[str]) -> dict[str, LinkTarget]:
+    """What each `[[slug]]` points at, as the renderer needs it (see linked_terms)."""
     return {
         slug: LinkTarget(
             slug=term.slug,
             name=term.name,
             url=term.get_absolute_url(),
             short_definition=term.short_definition,
+            published=term.is_published,
         )
-        for slug, term in found.items()
+        for slug, term in linked_terms(slugs).items()
     }
 
 

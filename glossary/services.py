@@ -2,34 +2,60 @@
 management commands, never hidden in a model's save() or a signal.
 
 A term's own save() renders its Markdown and saves its row. What else must change with it —
-the redirect from an old address, other pages' stored link previews, its search fields once
-its aliases are saved — happens here.
+the redirect from an old address, the record of the terms it links to, the stored HTML of the
+pages that link to it, its search fields once its aliases are saved — happens here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import Protocol
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from glossary.models import FAQ, Alias, LinkFace, SlugRedirect, Term
+from content.rendering import linked_slugs
+from glossary.models import FAQ, Alias, LinkFace, SlugRedirect, Term, linked_terms
+
+
+class LinkingPage(Protocol):
+    """A stored page whose HTML shows [[links]] to terms: a Term, an FAQ, a Lesson."""
+
+    def rerender(self) -> None: ...
 
 
 def term_save(*, term: Term, previous: LinkFace | None) -> None:
     """Save `term`. `previous` is what links to it showed before (`term.loaded` for a term
     read from the database, None for a new one): a new slug keeps the old address working
-    (/glossary/<old>/ answers 301), and a changed slug, name or short definition re-renders
-    the stored HTML of every page that links to it."""
+    (/glossary/<old>/ answers 301), and a changed slug, name, short definition or status
+    re-renders the stored HTML of every page that links to it."""
     with transaction.atomic():
         term.save()
         if previous is not None and previous.slug and previous.slug != term.slug:
             SlugRedirect.objects.update_or_create(old_slug=previous.slug, defaults={"term": term})
         SlugRedirect.objects.filter(old_slug=term.slug).delete()
+        term_record_links(term=term)
         if previous is not None and previous.slug and previous != term.face():
-            terms_rerender_linking_to(slugs={previous.slug, term.slug}, exclude=term.pk)
+            pages_rerender_linking_to(term=term)
     term.loaded = term.face()
+
+
+def term_delete(*, term: Term) -> None:
+    """Delete `term`, and render again the pages that linked to it: their links become the
+    missing-link text, so nothing of a deleted term stays on the site."""
+    with transaction.atomic():
+        # Read before the delete, which takes these rows with it.
+        pages = _pages_linking_to(term, itself=False)
+        term.delete()
+        for page in pages:
+            page.rerender()
+
+
+def term_record_links(*, term: Term) -> None:
+    """Record the terms that `term`'s page links to (its text and its FAQ answers, drafts
+    included) in Term.links_to, which pages_rerender_linking_to reads. term_save calls it; call
+    it again once the term's FAQs are saved."""
+    targets = linked_terms(linked_slugs(*term.linked_texts()))
+    term.links_to.set({target.pk for target in targets.values()})
 
 
 def term_refresh_search(*, term: Term) -> None:
@@ -48,30 +74,22 @@ def alias_save(*, alias: Alias) -> None:
         term_refresh_search(term=alias.term)
 
 
-def terms_rerender_linking_to(*, slugs: Iterable[str], exclude: int | None) -> None:
-    """Link previews are stored HTML: refresh the terms and FAQs that link to any of `slugs`
-    (a term that changed), leaving out the term `exclude` (the one that changed)."""
-    slugs = set(slugs)
-    if not slugs:
-        return
-    query = Q()
-    faq_query = Q()
-    for slug in slugs:
-        for field_name in Term.MARKDOWN_FIELDS:
-            query |= Q(**{f"{field_name}__contains": f"[[{slug}"})
-        faq_query |= Q(answer__contains=f"[[{slug}")
-    terms = Term.objects.filter(query)
-    faqs = FAQ.objects.filter(faq_query)
-    if exclude is not None:
-        terms = terms.exclude(pk=exclude)
-        faqs = faqs.exclude(term_id=exclude)
-    for term in terms:
-        rendered = term.render()
-        Term.objects.filter(pk=term.pk).update(
-            body_html=rendered["body"].html,
-            body_toc_html=rendered["body"].toc_html,
-            business_context_html=rendered["business_context"].html,
-            example_html=rendered["example"].html,
-        )
-    for faq in faqs:
-        FAQ.objects.filter(pk=faq.pk).update(answer_html=faq.render().html)
+def pages_rerender_linking_to(*, term: Term) -> None:
+    """Link previews are stored HTML: render again every page whose links show `term` (a term
+    that was published, unpublished, renamed or reworded) — the terms and FAQ answers recorded
+    in its Term.linked_from (itself too, when it links to itself) and the lessons in its
+    Term.lessons, however each link was written (by slug, by name, by an alias or an old slug:
+    the records hold what the link resolved to)."""
+    for page in _pages_linking_to(term):
+        page.rerender()
+
+
+def _pages_linking_to(term: Term, *, itself: bool = True) -> list[LinkingPage]:
+    """The pages showing `term`; `itself`: its own page too, when it links to itself."""
+    linking = term.linked_from.all() if itself else term.linked_from.exclude(pk=term.pk)
+    terms = list(linking)
+    faqs = FAQ.objects.filter(term__in=terms, answer__contains="[[")  # (no link without "[[")
+    # Term.lessons is the learning app's record of the terms each lesson links to (filled by
+    # learning.services.lesson_save), reached through the relation so that glossary never
+    # imports learning, as selectors.term_for_page reads it.
+    return [*terms, *faqs, *term.lessons.all()]

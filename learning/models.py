@@ -118,12 +118,23 @@ class Lesson(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("learning:lesson", kwargs={"guide": self.guide.slug, "lesson": self.slug})
 
-    def render(self) -> Rendered:
-        # clean() and save() both need the rendering; do it once per version of the text.
+    def render(self, *, fresh: bool = False) -> Rendered:
+        # clean() and save() both need the rendering; do it once per version of the text
+        # (`fresh`: again, because a term it links to has changed).
         cached = getattr(self, "_rendered", None)
-        if cached is None or cached[0] != self.body:
+        if fresh or cached is None or cached[0] != self.body:
             self._rendered = (self.body, render_linked(self.body, with_toc=True))
         return self._rendered[1]
+
+    def rerender(self) -> None:
+        """Render the stored HTML again because a term it links to was published,
+        unpublished, renamed, reworded or deleted (glossary.services does this through
+        Term.lessons), leaving `updated` alone: the lesson itself was not edited. The words,
+        and so the search document and the minutes, stay as they were."""
+        rendered = self.render(fresh=True)
+        Lesson.objects.filter(pk=self.pk).update(
+            body_html=rendered.html, toc_html=rendered.toc_html
+        )
 
     def clean(self) -> None:
         errors = link_errors(self.render())

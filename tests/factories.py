@@ -50,6 +50,7 @@ def make_faq(
 ) -> FAQ:
     faq = FAQ(term=term, question=question, answer=answer, order=order)
     faq.save()
+    services.term_record_links(term=term)  # as the admin and the importer do after FAQs
     return faq
 
 

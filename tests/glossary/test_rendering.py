@@ -13,6 +13,14 @@ WEIGHTS = LinkTarget(
     name="Weights",
     url="/glossary/weights/",
     short_definition="The learned numbers that scale inputs.",
+    published=True,
+)
+DRAFT = LinkTarget(
+    slug="secret",
+    name="Secret name",
+    url="/glossary/secret/",
+    short_definition="An unpublished definition.",
+    published=False,
 )
 
 
@@ -42,6 +50,19 @@ def test_it_reports_a_link_to_a_missing_term():
     out = render_markdown("See [[no-such-term]] and [[weights]].", LINKS)
     assert out.missing_links == ["no-such-term"]
     assert 'class="term-link-missing"' in out.html
+
+
+@pytest.mark.parametrize("text", ["See [[secret]].", "See [[Secret|the *plan*]]."])
+def test_a_link_to_an_unpublished_term_is_its_words_alone(text):
+    out = render_markdown(text, {"secret": DRAFT})
+    assert "<a" not in out.html
+    assert "/glossary/secret/" not in out.html
+    assert "Secret name" not in out.html and "unpublished definition" not in out.html
+    assert "data-" not in out.html and "class=" not in out.html
+    assert plain_text(out.html) in ("See secret.", "See the plan.")
+    # Still recorded as linked, so publishing the term finds this page; not a missing link.
+    assert out.term_links == ["secret"]
+    assert out.missing_links == []
 
 
 def test_it_highlights_fenced_code():
@@ -149,6 +170,7 @@ def test_entities_in_a_linked_terms_name_and_definition_stay_text_in_the_preview
         name="AT&amp;T weights",
         url="/glossary/weights/",
         short_definition="Not &lt;img src=x onerror=alert(1)&gt; markup.",
+        published=True,
     )
     html = render_markdown("See [[weights]].", {"weights": tricky}).html
     assert 'data-name="AT&amp;amp;T weights"' in html
