@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from reversion.admin import VersionAdmin
 
+from calculators.admin_history import ContentVersionAdmin
 from calculators.models import ARCHITECTURE_FIELDS, CatalogModel
 
 
 @admin.register(CatalogModel)
-class CatalogModelAdmin(VersionAdmin):
+class CatalogModelAdmin(ContentVersionAdmin):
     list_display = (
         "name",
         "organisation",

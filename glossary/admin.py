@@ -1,22 +1,25 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from reversion.admin import VersionAdmin
 
+from calculators.admin_history import ContentVersionAdmin
 from glossary import services
 from glossary.models import (
     FAQ,
     Alias,
+    LinkFace,
     Relation,
     Resource,
     SlugRedirect,
@@ -27,6 +30,18 @@ from glossary.models import (
 from glossary.selectors import term_for_page
 from glossary.slugs import make_slug
 from glossary.views import render_term
+
+PUBLISH_PERMISSION = "glossary.publish_term"
+NOT_YOURS_TO_PUBLISH = "You may not publish or unpublish terms."
+
+
+@dataclass(frozen=True)
+class _BeforeRevert:
+    """What readers saw of a term before a History revert or a recovery wrote an old version
+    to the database (`face` is None: the term did not exist)."""
+
+    face: LinkFace | None
+    status: str | None
 
 
 class AliasInline(admin.TabularInline):
@@ -74,7 +89,7 @@ class RelationInline(admin.TabularInline):
 
 
 @admin.register(Term)
-class TermAdmin(VersionAdmin):
+class TermAdmin(ContentVersionAdmin):
     list_display = ("name", "slug", "status", "last_reviewed", "updated")
     list_filter = ("status", "topics", "last_reviewed")
     search_fields = ("name", "slug", "aliases__name", "short_definition")
@@ -96,7 +111,7 @@ class TermAdmin(VersionAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Term | None = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.has_perm("glossary.publish_term"):
+        if not request.user.has_perm(PUBLISH_PERMISSION):
             fields.append("status")
         return fields
 
@@ -164,14 +179,31 @@ class TermAdmin(VersionAdmin):
         # Reversion writes the old version to the database before the form is saved, so the
         # term as the form loads it is already the old one. Remember what readers saw before
         # the restore, so the old address redirects and link previews refresh.
-        if request.method == "POST":
-            current = Term.objects.filter(pk=object_id).first()
-            request.term_before_revert = current.loaded if current else None  # type: ignore[attr-defined]
+        current = Term.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        request.term_before_revert = _BeforeRevert(  # type: ignore[attr-defined]
+            face=current.loaded if current else None,
+            status=current.status if current else None,
+        )
         return super().revision_view(request, object_id, version_id, extra_context)
 
+    def recover_view(
+        self, request: HttpRequest, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        request.term_before_revert = _BeforeRevert(face=None, status=None)  # type: ignore[attr-defined]
+        return super().recover_view(request, version_id, extra_context)
+
     def save_model(self, request: HttpRequest, obj: Term, form: Any, change: bool) -> None:
-        previous = getattr(request, "term_before_revert", None) or obj.loaded
-        services.term_save(term=obj, previous=previous)
+        before: _BeforeRevert | None = getattr(request, "term_before_revert", None)
+        if before is None:
+            loaded = obj.loaded
+            before = _BeforeRevert(face=loaded, status=loaded.status if loaded else None)
+        # The last line of defence (the status field is read-only without the permission, and
+        # History refuses a revert that would change it): a new term starts as a draft.
+        if obj.status != (before.status or Status.DRAFT) and not request.user.has_perm(
+            PUBLISH_PERMISSION
+        ):
+            raise PermissionDenied(NOT_YOURS_TO_PUBLISH)
+        services.term_save(term=obj, previous=before.face)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -188,8 +220,8 @@ class TermAdmin(VersionAdmin):
             services.term_delete(term=term)
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet[Term], status: str) -> int:
-        if not request.user.has_perm("glossary.publish_term"):
-            self.message_user(request, "You may not publish or unpublish terms.", messages.ERROR)
+        if not request.user.has_perm(PUBLISH_PERMISSION):
+            self.message_user(request, NOT_YOURS_TO_PUBLISH, messages.ERROR)
             return 0
         count = 0
         for term in queryset:
@@ -215,7 +247,7 @@ class TermAdmin(VersionAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(VersionAdmin):
+class TopicAdmin(ContentVersionAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("name",)}

@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
-from reversion.admin import VersionAdmin
 
+from calculators.admin_history import ContentVersionAdmin
 from learning import services
 from learning.models import Choice, Guide, Lesson, Question, one_correct_choice_error
 from learning.selectors import LessonPlace
@@ -24,7 +24,7 @@ class LessonInline(admin.TabularInline):
 
 
 @admin.register(Guide)
-class GuideAdmin(VersionAdmin):
+class GuideAdmin(ContentVersionAdmin):
     list_display = ("title", "level", "status", "order", "updated")
     list_filter = ("status", "level")
     list_editable = ("order",)
@@ -69,7 +69,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(VersionAdmin):
+class LessonAdmin(ContentVersionAdmin):
     list_display = ("title", "guide", "order", "status", "minutes", "updated")
     list_filter = ("status", "guide")
     list_editable = ("order",)
@@ -148,7 +148,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(VersionAdmin):
+class QuestionAdmin(ContentVersionAdmin):
     list_display = ("prompt", "lesson", "order", "status")
     list_filter = ("status", "lesson__guide")
     search_fields = ("prompt", "lesson__title")
