@@ -18,6 +18,7 @@ the lowest app with an admin, so that the catalog, the glossary and the guides a
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -30,7 +31,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 STATUS_FIELD = "status"
 
@@ -81,7 +82,29 @@ def refused_status_changes(request: HttpRequest, version: Version) -> list[str]:
 
 
 class ContentVersionAdmin(VersionAdmin):
-    """VersionAdmin whose History and Recover deleted check what they would write back."""
+    """VersionAdmin whose History and Recover deleted check what they would write back, with
+    a hook for what must change with the objects they rewrite."""
+
+    def before_restore(self, request: HttpRequest, revision: Revision) -> Any:
+        """Called before a revision is written back by a POST (History's revert, Recover
+        deleted); what it returns is passed to after_restore. Nothing here."""
+        return None
+
+    def after_restore(self, request: HttpRequest, revision: Revision, before: Any) -> None:
+        """Called once the revision was written back. reversion writes its objects raw (no
+        save(), no service), so an admin whose objects other rows depend on brings those up to
+        date here. Nothing here."""
+
+    def _restore(
+        self, request: HttpRequest, version: Version, view: Callable[[], HttpResponse]
+    ) -> HttpResponse:
+        if request.method != "POST":
+            return view()  # (shown, then rolled back by reversion)
+        before = self.before_restore(request, version.revision)
+        response = view()
+        if response.status_code == 302:  # (saved; also reversion's own refusals, harmless)
+            self.after_restore(request, version.revision, before)
+        return response
 
     def _own_version(self, version_id: str, object_id: str | None = None) -> Version:
         content_type = ContentType.objects.get_for_model(self.model)
@@ -106,7 +129,13 @@ class ContentVersionAdmin(VersionAdmin):
             return self._refuse(
                 request, problems, reverse(history, args=[quote(version.object_id)])
             )
-        return super().revision_view(request, object_id, version_id, extra_context)
+        return self._restore(
+            request,
+            version,
+            lambda: super(ContentVersionAdmin, self).revision_view(
+                request, object_id, version_id, extra_context
+            ),
+        )
 
     def recover_view(
         self, request: HttpRequest, version_id: str, extra_context: Any = None
@@ -119,4 +148,10 @@ class ContentVersionAdmin(VersionAdmin):
             opts = self.model._meta
             listing = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_recoverlist"
             return self._refuse(request, problems, reverse(listing))
-        return super().recover_view(request, version_id, extra_context)
+        return self._restore(
+            request,
+            version,
+            lambda: super(ContentVersionAdmin, self).recover_view(
+                request, version_id, extra_context
+            ),
+        )

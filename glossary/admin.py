@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from calculators.admin_history import ContentVersionAdmin
 from glossary import services
+from glossary.admin_history import GlossaryVersionAdmin
 from glossary.models import (
     FAQ,
     Alias,
@@ -89,7 +89,7 @@ class RelationInline(admin.TabularInline):
 
 
 @admin.register(Term)
-class TermAdmin(ContentVersionAdmin):
+class TermAdmin(GlossaryVersionAdmin):
     list_display = ("name", "slug", "status", "last_reviewed", "updated")
     list_filter = ("status", "topics", "last_reviewed")
     search_fields = ("name", "slug", "aliases__name", "short_definition")
@@ -247,7 +247,7 @@ class TermAdmin(ContentVersionAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(ContentVersionAdmin):
+class TopicAdmin(GlossaryVersionAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("name",)}

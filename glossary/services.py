@@ -8,6 +8,7 @@ pages that link to it, its search fields once its aliases are saved — happens 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from django.db import transaction
@@ -93,3 +94,24 @@ def _pages_linking_to(term: Term, *, itself: bool = True) -> list[LinkingPage]:
     # learning.services.lesson_save), reached through the relation so that glossary never
     # imports learning, as selectors.term_for_page reads it.
     return [*terms, *faqs, *term.lessons.all()]
+
+
+def terms_restored(*, before: Mapping[int, LinkFace | None]) -> None:
+    """After django-reversion wrote old versions of terms back (History's revert, Recover
+    deleted: raw rows, no save()), do what term_save does for each, `before` being what
+    readers saw of them just before (None: the term did not exist): render its HTML against
+    today's terms, record its links (its FAQ answers came back too), keep an old address
+    working, and re-render the pages showing it if its name, definition or status changed."""
+    with transaction.atomic():
+        for term in Term.objects.filter(pk__in=list(before)):
+            term_save(term=term, previous=before[term.pk])
+            for faq in term.faqs.filter(answer__contains="[["):
+                faq.rerender()
+
+
+def term_faces(*, pks: Iterable[int]) -> dict[int, LinkFace | None]:
+    """What readers see of each term now (None for one that does not exist), for
+    terms_restored."""
+    faces: dict[int, LinkFace | None] = dict.fromkeys(pks)
+    faces.update((term.pk, term.face()) for term in Term.objects.filter(pk__in=list(faces)))
+    return faces

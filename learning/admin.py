@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from calculators.admin_history import ContentVersionAdmin
+from glossary.admin_history import GlossaryVersionAdmin
 from learning import services
 from learning.models import Choice, Guide, Lesson, Question, one_correct_choice_error
 from learning.selectors import LessonPlace
@@ -24,7 +24,7 @@ class LessonInline(admin.TabularInline):
 
 
 @admin.register(Guide)
-class GuideAdmin(ContentVersionAdmin):
+class GuideAdmin(GlossaryVersionAdmin):
     list_display = ("title", "level", "status", "order", "updated")
     list_filter = ("status", "level")
     list_editable = ("order",)
@@ -69,7 +69,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(ContentVersionAdmin):
+class LessonAdmin(GlossaryVersionAdmin):
     list_display = ("title", "guide", "order", "status", "minutes", "updated")
     list_filter = ("status", "guide")
     list_editable = ("order",)
@@ -148,7 +148,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(ContentVersionAdmin):
+class QuestionAdmin(GlossaryVersionAdmin):
     list_display = ("prompt", "lesson", "order", "status")
     list_filter = ("status", "lesson__guide")
     search_fields = ("prompt", "lesson__title")

@@ -10,9 +10,20 @@ import json
 from io import StringIO
 
 import pytest
+import reversion
+from admin_forms import AdminForm
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from factories import make_alias, make_faq, make_guide, make_lesson, make_relation, make_term
+from factories import (
+    make_alias,
+    make_faq,
+    make_guide,
+    make_lesson,
+    make_relation,
+    make_term,
+    make_topic,
+)
+from reversion.models import Version
 
 from content.rendering import plain_text
 from glossary import services
@@ -282,3 +293,29 @@ def test_rerender_content_takes_stored_draft_previews_off_every_page_and_records
     set_status(target, Status.PUBLISHED)  # found through the records the command made
     for page in pages:
         assert_links_to_it(stored_html(page))
+
+
+# --- History: a revision holding terms, written back through another object's page ---
+
+
+def test_reverting_a_revision_that_returns_a_term_to_draft_takes_it_off_linking_pages(client):
+    # An import is one revision holding every topic and term: reverting a topic to it writes
+    # the terms back too, raw. Pages written since, linking to a term it returns to draft,
+    # must lose the preview.
+    topic = make_topic(name="Basics", slug="basics")
+    target = make_draft()
+    with reversion.create_revision():
+        topic.save()
+        target.save()
+    set_status(target, Status.PUBLISHED)
+    linker = make_term(name="Recipe", slug="recipe", body="Add [[secret-sauce]].")
+    assert_links_to_it(stored_html(linker))
+    editor = Group.objects.get(name="Editors").user_set.create(username="ed", is_staff=True)
+    client.force_login(editor)
+    version = Version.objects.get_for_object(topic).first()
+    url = f"/admin/glossary/topic/{topic.pk}/history/{version.pk}/"
+    form = AdminForm(read(client, url), form_id="topic_form")
+    assert client.post(url, form.post_data()).status_code == 302
+    assert Term.objects.get(pk=target.pk).status == Status.DRAFT
+    assert_shows_no_draft(stored_html(linker))
+    assert_shows_no_draft(read(client, "/glossary/recipe/"))
