@@ -16,6 +16,7 @@ from reversion.admin import VersionAdmin
 from glossary import services
 from glossary.models import (
     FAQ,
+    FAQS_PER_TERM_MAX,
     Alias,
     Relation,
     Resource,
@@ -47,11 +48,26 @@ class FAQForm(forms.ModelForm):
         return cleaned
 
 
+class FAQFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": "A term has at most %(num)d FAQs: a question is asked once on the "
+        "site, on its canonical term."
+    }
+
+
 class FAQInline(admin.StackedInline):
     model = FAQ
     form = FAQForm
+    formset = FAQFormSet
     extra = 0
+    max_num = FAQS_PER_TERM_MAX
     fields = ("question", "answer", "slug", "order")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        # Every answer is rendered in the request that saves the term: a bounded number of
+        # them, and no form past the bound even read (absolute_max), bounds that request.
+        kwargs.update(validate_max=True, absolute_max=FAQS_PER_TERM_MAX)
+        return super().get_formset(request, obj, **kwargs)
 
 
 class ResourceInline(admin.TabularInline):
