@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from calculators.plain_text import refuse_control_characters
 from sizing import Architecture, SizingError, count_parameters
 
 ARCHITECTURE_FIELDS = (
@@ -35,13 +36,15 @@ class CatalogModel(models.Model):
         QKV = "qkv", "On q, k, v"
         ALL = "all", "On every linear layer"
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=120)
-    organisation = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True, validators=[refuse_control_characters])
+    name = models.CharField(max_length=120, validators=[refuse_control_characters])
+    organisation = models.CharField(max_length=120, validators=[refuse_control_characters])
     release_date = models.DateField(null=True, blank=True)
     open_weights = models.BooleanField(default=False)
     source_url = models.URLField(
-        max_length=500, help_text="Where the size or architecture comes from."
+        max_length=500,
+        validators=[refuse_control_characters],
+        help_text="Where the size or architecture comes from.",
     )
     published_parameters = models.BigIntegerField(null=True, blank=True)
     published_is_exact = models.BooleanField(
@@ -51,7 +54,7 @@ class CatalogModel(models.Model):
         default=False, help_text="The size was never published; any figure is an estimate."
     )
     estimated_parameters = models.BigIntegerField(null=True, blank=True)
-    estimate_note = models.TextField(blank=True)
+    estimate_note = models.TextField(blank=True, validators=[refuse_control_characters])
     context_length = models.PositiveIntegerField(null=True, blank=True)
     training_tokens = models.BigIntegerField(null=True, blank=True)
 

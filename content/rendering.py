@@ -28,7 +28,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify as slugify_heading
 from markdown.inlinepatterns import InlineProcessor
 
-from content import shortcodes
+from content import limits, shortcodes
 
 # The editors' reminder of what the pipeline understands, under every Markdown field.
 MARKDOWN_HELP = (
@@ -232,7 +232,9 @@ def render_markdown(
     """Markdown to safe HTML. `links` maps the slugs of the text's `[[links]]` to what they
     point at; a slug not in it renders as a missing link. `id_prefix` starts every heading's
     id, so several fields shown on one page (a term's sections, its FAQ answers) never give
-    two headings the same id."""
+    two headings the same id. Raises limits.MarkdownRefused, before any of the work, for a
+    text past the pipeline's bounds (content/limits.py)."""
+    limits.refuse_unrenderable(text)
     placeholders: dict[str, str] = {}
     errors: list[str] = []
 

@@ -18,6 +18,7 @@ from glossary import services
 from glossary.admin_history import GlossaryVersionAdmin
 from glossary.models import (
     FAQ,
+    FAQS_PER_TERM_MAX,
     Alias,
     LinkFace,
     Relation,
@@ -62,11 +63,26 @@ class FAQForm(forms.ModelForm):
         return cleaned
 
 
+class FAQFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": "A term has at most %(num)d FAQs: a question is asked once on the "
+        "site, on its canonical term."
+    }
+
+
 class FAQInline(admin.StackedInline):
     model = FAQ
     form = FAQForm
+    formset = FAQFormSet
     extra = 0
+    max_num = FAQS_PER_TERM_MAX
     fields = ("question", "answer", "slug", "order")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        # Every answer is rendered in the request that saves the term: a bounded number of
+        # them, and no form past the bound even read (absolute_max), bounds that request.
+        kwargs.update(validate_max=True, absolute_max=FAQS_PER_TERM_MAX)
+        return super().get_formset(request, obj, **kwargs)
 
 
 class ResourceInline(admin.TabularInline):

@@ -1,4 +1,8 @@
-"""An Atom feed of new and updated terms: /feeds/terms.atom."""
+"""An Atom feed of new and updated terms: /feeds/terms.atom.
+
+Names and definitions are validated free of control characters, but the feed cleans them
+anyway: one row written past validation (a raw update, an old database) must not turn the
+feed into a 500, or into XML no reader can parse, for every subscriber."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from caching.origin import absolute_url
+from calculators.plain_text import xml_safe
 from glossary.models import Term
 
 
@@ -31,10 +36,10 @@ class TermFeed(Feed):
         return Term.objects.published().order_by("-updated")[:50]
 
     def item_title(self, item: Term) -> str:
-        return item.name
+        return xml_safe(item.name)
 
     def item_description(self, item: Term) -> str:
-        return item.short_definition
+        return xml_safe(item.short_definition)
 
     def item_updateddate(self, item: Term) -> Any:
         return item.updated

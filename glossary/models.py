@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from calculators.plain_text import refuse_control_characters
+from content import limits
 from content.rendering import (
     MARKDOWN_HELP,
     LinkTarget,
@@ -28,9 +30,13 @@ class Status(models.TextChoices):
 
 
 class Topic(models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
-    description = models.CharField(max_length=300, blank=True)
+    name = models.CharField(max_length=80, unique=True, validators=[refuse_control_characters])
+    slug = models.SlugField(
+        max_length=80, unique=True, validators=[slug_validator, refuse_control_characters]
+    )
+    description = models.CharField(
+        max_length=300, blank=True, validators=[refuse_control_characters]
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -80,22 +86,45 @@ class LinkFace(NamedTuple):
 
 
 class Term(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[refuse_control_characters])
     slug = models.SlugField(
         max_length=120,
         unique=True,
-        validators=[slug_validator],
+        validators=[slug_validator, refuse_control_characters],
         help_text="The term’s address, /glossary/<slug>/. Changing it keeps the old address "
         "working: it redirects here.",
     )
     short_definition = models.CharField(
         max_length=SHORT_DEFINITION_MAX,
+        validators=[refuse_control_characters],
         help_text="Plain text, one or two sentences, under 200 characters. Shown in previews, "
         "search results and link previews.",
     )
-    body = models.TextField("in depth", blank=True, help_text=MARKDOWN_HELP)
-    business_context = models.TextField(blank=True, help_text=MARKDOWN_HELP)
-    example = models.TextField("example use case", blank=True, help_text=MARKDOWN_HELP)
+    # Markdown's limits are validators, not max_length: a textarea's maxlength would cut a
+    # pasted text short without a word, where a validator says what is too long.
+    body = models.TextField(
+        "in depth",
+        blank=True,
+        validators=[refuse_control_characters, limits.MarkdownLimits(limits.LONG_MARKDOWN_MAX)],
+        help_text=MARKDOWN_HELP,
+    )
+    business_context = models.TextField(
+        blank=True,
+        validators=[
+            refuse_control_characters,
+            limits.MarkdownLimits(limits.SECTION_MARKDOWN_MAX, limits.SECTION_MAX_WIDGETS),
+        ],
+        help_text=MARKDOWN_HELP,
+    )
+    example = models.TextField(
+        "example use case",
+        blank=True,
+        validators=[
+            refuse_control_characters,
+            limits.MarkdownLimits(limits.SECTION_MARKDOWN_MAX, limits.SECTION_MAX_WIDGETS),
+        ],
+        help_text=MARKDOWN_HELP,
+    )
     body_html = models.TextField(blank=True, editable=False)
     body_toc_html = models.TextField(blank=True, editable=False)
     business_context_html = models.TextField(blank=True, editable=False)
@@ -143,7 +172,10 @@ class Term(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Saves this row alone, its Markdown rendered: pages print the stored HTML. Redirects
-        for a new slug and the pages linking here are services.term_save's work."""
+        for a new slug and the pages linking here are services.term_save's work. A text the
+        pipeline will not render is refused first, as an error on its field: services save
+        without full_clean."""
+        limits.refuse_fields({name: getattr(self, name) for name in self.MARKDOWN_FIELDS})
         for field_name, rendered in self.render().items():
             setattr(self, f"{field_name}_html", rendered.html)
             if field_name == "body":
@@ -229,10 +261,12 @@ class Term(models.Model):
             clash = term_name_clash(self.name, exclude_term=self.pk)
             if clash:
                 errors.setdefault("name", []).append(clash)
-        for field_name, rendered in self.render().items():
-            errors_here = link_errors(rendered)
-            if errors_here:
-                errors.setdefault(field_name, []).extend(errors_here)
+        # A text the pipeline refuses is not rendered: its field's validator has said why.
+        if limits.renderable(*(getattr(self, name) for name in self.MARKDOWN_FIELDS)):
+            for field_name, rendered in self.render().items():
+                errors_here = link_errors(rendered)
+                if errors_here:
+                    errors.setdefault(field_name, []).extend(errors_here)
         if errors:
             raise ValidationError(errors)
 
@@ -256,7 +290,7 @@ class Alias(models.Model):
         VARIANT = "variant", "Variant"
 
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[refuse_control_characters])
     slug = models.SlugField(max_length=120, unique=True, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.VARIANT)
     order = models.PositiveIntegerField(default=0)
@@ -304,16 +338,27 @@ class Alias(models.Model):
             )
 
 
+# The most FAQs the admin saves with a term (shipped content: 6): each answer is rendered in
+# the request that saves them all, so their number bounds that request's work.
+FAQS_PER_TERM_MAX = 20
+
+
 class FAQ(models.Model):
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="faqs")
-    question = models.CharField(max_length=300)
+    question = models.CharField(max_length=300, validators=[refuse_control_characters])
     slug = models.SlugField(
         max_length=80,
         blank=True,
-        validators=[slug_validator],
+        validators=[slug_validator, refuse_control_characters],
         help_text="The answer’s #anchor on the term page; made from the question when blank.",
     )
-    answer = models.TextField(help_text=MARKDOWN_HELP)
+    answer = models.TextField(
+        validators=[
+            refuse_control_characters,
+            limits.MarkdownLimits(limits.ANSWER_MARKDOWN_MAX, limits.SECTION_MAX_WIDGETS),
+        ],
+        help_text=MARKDOWN_HELP,
+    )
     answer_html = models.TextField(blank=True, editable=False)
     search_document = models.TextField(blank=True, editable=False)  # the answer, plain
     order = models.PositiveIntegerField(default=0)
@@ -330,6 +375,7 @@ class FAQ(models.Model):
         return self.question
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        limits.refuse_fields({"answer": self.answer})  # (as Term.save does)
         if not self.slug:
             self.slug = make_slug(self.question) or "question"
         self.answer_html = self.render().html
@@ -353,6 +399,8 @@ class FAQ(models.Model):
     def clean(self) -> None:
         if not self.slug and self.question:
             self.slug = make_slug(self.question)
+        if not limits.renderable(self.answer):
+            return  # the answer's validator has said why
         errors = link_errors(render_linked(self.answer))
         if errors:
             raise ValidationError({"answer": errors})
@@ -373,10 +421,13 @@ class Resource(models.Model):
         ARTICLE = "article", "Article"
 
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="resources")
-    title = models.CharField(max_length=250)
-    url = models.URLField(max_length=500, validators=[URLValidator(schemes=["http", "https"])])
+    title = models.CharField(max_length=250, validators=[refuse_control_characters])
+    url = models.URLField(
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"]), refuse_control_characters],
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PAPER)
-    note = models.CharField(max_length=250, blank=True)
+    note = models.CharField(max_length=250, blank=True, validators=[refuse_control_characters])
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -389,7 +440,7 @@ class Resource(models.Model):
 class SlugRedirect(models.Model):
     """An address a term used to have: /glossary/<old_slug>/ answers 301 to the term."""
 
-    old_slug = models.SlugField(max_length=120, unique=True)
+    old_slug = models.SlugField(max_length=120, unique=True, validators=[refuse_control_characters])
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="old_slugs")
     created = models.DateTimeField(auto_now_add=True)
 

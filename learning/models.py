@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from calculators.plain_text import refuse_control_characters
+from content import limits
 from content.rendering import MARKDOWN_HELP, Rendered, plain_text
 from glossary.models import Status, Term, link_errors, render_linked
 from glossary.slugs import slug_validator
@@ -29,12 +31,16 @@ class GuideQuerySet(models.QuerySet["Guide"]):
 
 
 class Guide(models.Model):
-    title = models.CharField(max_length=150)
-    slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
+    title = models.CharField(max_length=150, validators=[refuse_control_characters])
+    slug = models.SlugField(
+        max_length=80, unique=True, validators=[slug_validator, refuse_control_characters]
+    )
     level = models.CharField(max_length=20, choices=Level, default=Level.BEGINNER)
-    summary = models.CharField(max_length=300)
+    summary = models.CharField(max_length=300, validators=[refuse_control_characters])
     outcomes = models.TextField(
-        blank=True, help_text="What a reader will learn: one plain sentence per line."
+        blank=True,
+        validators=[refuse_control_characters],
+        help_text="What a reader will learn: one plain sentence per line.",
     )
     prerequisites = models.ManyToManyField(
         Term,
@@ -70,11 +76,14 @@ class LessonQuerySet(models.QuerySet["Lesson"]):
 
 class Lesson(models.Model):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="lessons")
-    title = models.CharField(max_length=150)
-    slug = models.SlugField(max_length=80, validators=[slug_validator])
+    title = models.CharField(max_length=150, validators=[refuse_control_characters])
+    slug = models.SlugField(max_length=80, validators=[slug_validator, refuse_control_characters])
     order = models.PositiveIntegerField(default=0)
-    summary = models.CharField(max_length=200, blank=True)
-    body = models.TextField(help_text=MARKDOWN_HELP + ' Diagrams: {{< diagram name="neuron" >}}.')
+    summary = models.CharField(max_length=200, blank=True, validators=[refuse_control_characters])
+    body = models.TextField(
+        validators=[refuse_control_characters, limits.MarkdownLimits(limits.LONG_MARKDOWN_MAX)],
+        help_text=MARKDOWN_HELP + ' Diagrams: {{< diagram name="neuron" >}}.',
+    )
     body_html = models.TextField(blank=True, editable=False)
     toc_html = models.TextField(blank=True, editable=False)
     search_document = models.TextField(blank=True, editable=False)  # summary and text, plain
@@ -104,6 +113,7 @@ class Lesson(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Saves this row alone, its Markdown rendered, like a term's; the page prints the
         stored HTML. Which terms it links to is services.lesson_save's work."""
+        limits.refuse_fields({"body": self.body})  # (as Term.save does)
         rendered = self.render()
         self.body_html = rendered.html
         self.toc_html = rendered.toc_html
@@ -137,6 +147,8 @@ class Lesson(models.Model):
         )
 
     def clean(self) -> None:
+        if not limits.renderable(self.body):
+            return  # the body's validator has said why
         errors = link_errors(self.render())
         if errors:
             raise ValidationError({"body": errors})
@@ -144,7 +156,7 @@ class Lesson(models.Model):
 
 class Question(models.Model):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
-    prompt = models.CharField(max_length=400)
+    prompt = models.CharField(max_length=400, validators=[refuse_control_characters])
     order = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
 
@@ -161,9 +173,12 @@ class Question(models.Model):
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300, validators=[refuse_control_characters])
     is_correct = models.BooleanField("correct", default=False)
-    explanation = models.TextField(help_text="Why this choice is right, or why it is wrong.")
+    explanation = models.TextField(
+        validators=[refuse_control_characters],
+        help_text="Why this choice is right, or why it is wrong.",
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
