@@ -33,7 +33,9 @@ def _our_text_fields() -> list[tuple[str, models.Field]]:
     model of ours: editable, and not limited to a list of choices."""
     found = []
     for config in apps.get_app_configs():
-        if not Path(config.path).is_relative_to(ROOT):
+        # Ours: in the repository, not in a virtualenv kept inside it (.venv/…/site-packages).
+        path = Path(config.path)
+        if not path.is_relative_to(ROOT) or "site-packages" in path.parts:
             continue
         for model in config.get_models():
             for field in model._meta.get_fields():
