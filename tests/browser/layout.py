@@ -58,7 +58,10 @@ _PROBLEMS = """([smallestText, smallestTarget]) => {
         + ".chip, .headerlink, .lesson-nav a, .share a, .letter-jump a, .card a, footer a");
     for (const el of targets) {
         if (!shown(el) || el.closest(".visually-hidden")) { continue; }
-        const box = el.getBoundingClientRect();
+        // What a finger lands on: a card's link covers its card; a radio's label answers too.
+        const area = (el.matches(".card-link") && el.closest(".card, .term-card"))
+            || (el.matches("input") && el.closest("label")) || el;
+        const box = area.getBoundingClientRect();
         if (box.width + 0.5 < smallestTarget || box.height + 0.5 < smallestTarget) {
             problems.push(`tap target ${box.width.toFixed(0)}×${box.height.toFixed(0)}px: `
                 + where(el));
