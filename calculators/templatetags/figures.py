@@ -37,5 +37,5 @@ def scientific(value: object) -> str:
 def breakable(value: object) -> SafeString:
     """Escaped text with a <wbr> after each thousands separator: '19,766,036' may wrap as
     '19,766,' / '036', and nowhere else inside the number."""
-    escaped = str(conditional_escape(value))
+    escaped = str(conditional_escape(str(value)))
     return mark_safe(_GROUP.sub(",<wbr>", escaped))  # noqa: S308 - escaped just above
