@@ -49,8 +49,8 @@ def dense_layer(args: dict[str, str]) -> str:
             "weights": f"{weights:,}",
             "biases": f"{outputs:,}",
             "total": f"{total:,}",
-            "input_rows": [22 + 36 * i for i in range(5)],
-            "output_rows": [40 + 36 * i for i in range(4)],
+            "input_rows": [20 + 32 * i for i in range(5)],
+            "output_rows": [36 + 32 * i for i in range(4)],
         },
     )
 

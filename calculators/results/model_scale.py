@@ -53,5 +53,5 @@ def scale(cleaned: dict[str, Any], models: list[CatalogModel]) -> Result:
             "Parameter counts are computed from published architectures; models "
             "whose size was never published show an estimate, marked as such."
         ],
-        chart=charts.log_scale_chart(rows),
+        chart=charts.log_scale_chart(rows, chosen={small_model.slug, large_model.slug}),
     )

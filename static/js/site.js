@@ -244,7 +244,7 @@
    focusable (tabindex=0) for as long as it overflows (WCAG 2.1.1, axe's scrollable-region rule). */
 (function () {
   "use strict";
-  var regions = document.querySelectorAll("main pre, main table, main .chart-figure");
+  var regions = document.querySelectorAll("main pre, main table");
   if (!regions.length) { return; }
   function update() {
     regions.forEach(function (region) {
@@ -295,4 +295,36 @@
       });
     });
   }
+}());
+
+/* The contents of an article: a collapsed <details> on a phone (it opens without this
+   script); on a desktop it stands beside the article, so it is opened there. */
+(function () {
+  "use strict";
+  var toc = document.querySelector("details[data-toc]");
+  if (!toc || !window.matchMedia) { return; }
+  var wide = window.matchMedia("(min-width: 64rem)");
+  function follow() { toc.open = wide.matches; }
+  follow();
+  if (wide.addEventListener) { wide.addEventListener("change", follow); }
+}());
+
+/* Columns of figures in the articles' tables are right-aligned, so the digits line up: a
+   column whose every cell starts with a number (or "about", "~" and a number). */
+(function () {
+  "use strict";
+  var figure = /^(about |~|≈|<|>)?\s*[$€£]?[−-]?\d[\d,.]*/i;
+  document.querySelectorAll(".prose table").forEach(function (table) {
+    var rows = Array.prototype.slice.call(table.rows);
+    if (rows.length < 2) { return; }
+    var columns = rows[0].cells.length;
+    for (var column = 1; column < columns; column += 1) {
+      var body = rows.slice(1).map(function (row) { return row.cells[column]; });
+      var numeric = body.every(function (cell) {
+        return cell && !cell.hasAttribute("align") && figure.test(cell.textContent.trim());
+      });
+      if (!numeric) { continue; }
+      rows.forEach(function (row) { if (row.cells[column]) { row.cells[column].classList.add("num"); } });
+    }
+  });
 }());

@@ -47,9 +47,9 @@ def test_the_main_pages_have_no_axe_violations(open_page, axe_source: Path, sche
 
     # The states a reader brings about: suggestions open, a preview shown, a check answered.
     page.goto("/")
-    page.locator("#site-search-q").press_sequentially("kv", delay=30)
-    expect(page.locator("#site-search-suggestions")).to_be_visible()
-    page.locator("#site-search-q").press("ArrowDown")
+    page.locator("#home-search-q").press_sequentially("kv", delay=30)
+    expect(page.locator("#home-search-suggestions")).to_be_visible()
+    page.locator("#home-search-q").press("ArrowDown")
     problems += axe_violations(page, axe_source)
 
     page.goto(PAGES["term"])

@@ -73,9 +73,9 @@ def test_an_editor_publishes_a_term_with_an_faq_and_a_link_and_a_reader_finds_it
 
     # A reader finds it through the type-ahead...
     reader.goto("/")
-    box = reader.locator("#site-search-q")
+    box = reader.locator("#home-search-q")
     box.press_sequentially("speculative", delay=30)
-    option = reader.locator("#site-search-suggestions").get_by_role("option", name=re.compile(NAME))
+    option = reader.locator("#home-search-suggestions").get_by_role("option", name=re.compile(NAME))
     expect(option).to_be_visible()
     box.press("ArrowDown")
     box.press("Enter")

@@ -47,12 +47,12 @@ def test_browse_from_the_index_to_a_term_and_on_to_a_related_term(open_page):
 
 def test_search_suggests_as_you_type_and_the_keyboard_picks_a_suggestion(open_page):
     page = open_page("/")
-    box = page.locator("#site-search-q")
+    box = page.locator("#home-search-q")
     expect(box).to_have_attribute("role", "combobox")
     expect(box).to_have_attribute("aria-expanded", "false")
     box.press_sequentially("kv", delay=50)
 
-    listbox = page.locator("#site-search-suggestions")
+    listbox = page.locator("#home-search-suggestions")
     expect(listbox).to_be_visible()
     expect(box).to_have_attribute("aria-expanded", "true")
     options = listbox.get_by_role("option")

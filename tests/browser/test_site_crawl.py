@@ -1,9 +1,12 @@
-"""A crawl of the whole site as shipped: no broken internal link, and every page valid HTML.
+"""A crawl of the whole site as shipped: no broken internal link, and every page valid HTML
+that fits a phone.
 
 It starts at / (and /robots.txt), follows every same-origin link (<a href>; the sitemap and
 feed; the URLs in the API's JSON, and the links inside its HTML fields) and fetches every
 stylesheet, script, icon and image a page refers to. The admin is left out. Every HTML page
-is then checked with the Nu HTML checker, all in one run.
+is then checked with the Nu HTML checker, all in one run, and opened in Chromium 390 px wide
+(browser/layout.py): it must not scroll sideways, show an element marked hidden, draw SVG text
+under 11 px on screen or offer a tap target under 24 px.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from browser.checks import vnu_errors
+from browser.layout import layout_problems
 
 from calculators.definitions import CALCULATORS
 from glossary.models import Term, Topic
@@ -87,8 +91,8 @@ def _fetch(url: str) -> tuple[int, str, bytes]:
         return error.code, error.headers.get("Content-Type", ""), error.read()
 
 
-def test_the_whole_site_has_no_broken_internal_link_and_only_valid_html(
-    live_server, vnu_jar: Path, tmp_path: Path
+def test_the_whole_site_has_no_broken_internal_link_and_only_valid_html_that_fits_a_phone(
+    live_server, vnu_jar: Path, tmp_path: Path, chromium
 ):
     origin = live_server.url.rstrip("/")
     host = urlsplit(origin).netloc
@@ -199,5 +203,20 @@ def test_the_whole_site_has_no_broken_internal_link_and_only_valid_html(
     problems += [f"missing anchor: {a}" for a in missing_anchors]
     problems += [f"never reached by the crawl: {u}" for u in unreached]
     problems += [f"Nu HTML checker: {p}" for p in vnu_errors(html_files)]
+    problems += _phone_layout(chromium, sorted(html_files.values()))
     assert len(html_files) > 100, f"only {len(html_files)} HTML pages: did the content load?"
     assert problems == [], f"{len(problems)} problem(s):\n" + "\n".join(problems)
+
+
+def _phone_layout(chromium, urls: list[str]) -> list[str]:
+    """Every page at 390 px, the width of most phones in use (320 and 430 px: test_layout.py)."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    problems: list[str] = []
+    try:
+        for url in urls:
+            page.goto(url)
+            problems += [f"phone layout: {p}" for p in layout_problems(page)]
+    finally:
+        context.close()
+    return problems

@@ -295,11 +295,11 @@ def test_payloads_in_a_terms_markdown_and_faq_never_run_for_its_editor_or_its_re
     expect(reader.locator("ol.results")).to_contain_text(LINKED_NAME)
 
     reader.goto("/")
-    reader.locator("#site-search-q").press_sequentially("weights", delay=30)
-    option = reader.locator("#site-search-suggestions").get_by_role("option").first
+    reader.locator("#home-search-q").press_sequentially("weights", delay=30)
+    option = reader.locator("#home-search-suggestions").get_by_role("option").first
     expect(option).to_contain_text(LINKED_NAME)
     expect(option).to_contain_text(LINKED_DEFINITION)
-    reader.locator("#site-search-q").press("Escape")
+    reader.locator("#home-search-q").press("Escape")
     _assert_nothing_runs(reader)
 
 

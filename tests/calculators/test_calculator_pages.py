@@ -42,10 +42,12 @@ def api(client: Client, slug: str, query: dict[str, Any]) -> dict[str, Any]:
 
 def result_block(text: str) -> str:
     """The result, from its headline to its assumptions, as the reader sees it. Chart ids are
-    numbered per render and details are open on the page but closed in compact views."""
+    numbered per render, details are open on the page but closed in compact views, and long
+    figures carry <wbr> where they may wrap."""
     start = text.index('<div class="result">')
     end = text.index('<p class="share">', start)
     block = re.sub(r"chart-\d+-", "chart-N-", text[start:end])
+    block = block.replace("<wbr>", "")  # where a long figure may wrap: its text is unchanged
     return re.sub(r"(<details[^>]*?) open>", r"\1>", block)
 
 
@@ -419,22 +421,30 @@ def test_the_default_pages_link_spells_out_the_defaults(client, slug):
 
 
 @pytest.mark.parametrize("slug", ["parameters", "memory", "scale"])
-def test_the_chart_is_an_image_with_a_title_and_a_description(client, slug):
+def test_the_chart_is_a_figure_named_and_described_in_words_with_its_labels_as_text(client, slug):
     _, text = page(client, f"/calculators/{slug}/")
-    svg = re.search(r"<svg[^>]*>.*?</svg>", text, re.DOTALL)
-    assert svg, "no chart"
-    opening = re.match(r"<svg[^>]*>", svg.group(0)).group(0)
-    assert 'role="img"' in opening
-    title = re.search(r'<title id="([^"]+)">([^<]+)</title>', svg.group(0))
-    desc = re.search(r'<desc id="([^"]+)">([^<]+)</desc>', svg.group(0))
-    assert title and desc
-    assert f'aria-labelledby="{title.group(1)} {desc.group(1)}"' in opening
+    chart = re.search(
+        r'<figure class="chart[^"]*"[^>]*>.*?</figure>', result_block(text), re.DOTALL
+    )
+    assert chart, "no chart"
+    opening = re.match(r"<figure[^>]*>", chart.group(0)).group(0)
+    title = re.search(r'aria-labelledby="([^"]+)"', opening).group(1)
+    desc = re.search(r'aria-describedby="([^"]+)"', opening).group(1)
+    assert re.search(rf'<figcaption class="chart-title" id="{title}">[^<]+</figcaption>', chart[0])
+    assert re.search(rf'<p class="visually-hidden" id="{desc}">[^<]+</p>', chart[0])
+    # The bars are drawing only; every word and figure is HTML text, so it keeps its size on
+    # a phone (SVG text shrank with the drawing, to about 6 px).
+    svgs = re.findall(r"<svg[^>]*>.*?</svg>", chart[0], re.DOTALL)
+    assert svgs and all('aria-hidden="true"' in svg and "<text" not in svg for svg in svgs)
 
 
-def test_the_scale_chart_describes_its_range_in_words(client):
-    _, text = page(client, "/calculators/scale/")
-    desc = re.search(r"<desc[^>]*>([^<]+)</desc>", text).group(1)
+def test_the_scale_chart_describes_its_range_in_words_and_highlights_the_chosen_models(client):
+    _, text = page(client, "/calculators/scale/", {"small": "llama-3-8b", "large": "gpt-3-175b"})
+    desc = re.search(r'<p class="visually-hidden" id="chart-\d+-desc">([^<]+)</p>', text).group(1)
     assert "GPT-2 Small" in desc and "log scale" in desc
+    chosen = re.findall(r'<li class="scale-row is-chosen"><span class="scale-name">([^<]+)', text)
+    assert chosen == ["Llama 3 8B", "GPT-3 175B"]
+    assert text.count("(chosen)") == 2  # said in words too, not by colour alone
 
 
 PAGES = (

@@ -34,6 +34,7 @@ def result_block(text: str) -> str:
     start = text.index('<div class="result">')
     end = text.index('<p class="share">', start)
     block = re.sub(r"chart-\d+-", "chart-N-", text[start:end])
+    block = block.replace("<wbr>", "")  # where a long figure may wrap: its text is unchanged
     return re.sub(r"(<details[^>]*?) open>", r"\1>", block)
 
 
