@@ -321,7 +321,8 @@ class FAQ(models.Model):
 
     def clean(self) -> None:
         if not self.slug and self.question:
-            self.slug = make_slug(self.question)
+            # As save() makes it, so that the uniqueness check sees the anchor that is saved.
+            self.slug = make_slug(self.question) or "question"
         errors = link_errors(render_linked(self.answer))
         if errors:
             raise ValidationError({"answer": errors})
