@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import shutil
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
@@ -83,6 +84,15 @@ def first(change: Callable[[Any], None]) -> Callable[[list[Any]], None]:
         change(items[0])
 
     return change_first
+
+
+def copy_to(name: str) -> Edit:
+    """The file again, beside itself under `name`."""
+
+    def edit(path: Path) -> None:
+        shutil.copyfile(path, path.parent / name)
+
+    return edit
 
 
 def extra_file(name: str, content: str) -> Edit:
@@ -325,7 +335,7 @@ LESSON = {
         ["slug 'other' does not match the file name"],
     ),
     "duplicate slug": (
-        extra_file("03-first-lesson.yaml", "slug: first-lesson\n"),
+        copy_to("03-first-lesson.yaml"),  # a whole lesson again, which once replaced the first
         ["the lesson 'first-lesson' is written twice"],
     ),
     "badly named file": (
