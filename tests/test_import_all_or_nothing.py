@@ -20,7 +20,7 @@ from caching.content_version import FileVersion
 from calculators.models import CatalogModel
 from search.schema import SQLITE_TABLE_NAMES
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def row_counts() -> dict[str, int]:
