@@ -9,6 +9,7 @@ place as the reader types. `content/shortcodes.py` lists these widgets by name.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
@@ -27,14 +28,17 @@ def form_problems(errors: dict[str, list[str]]) -> str:
     return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())
 
 
+def refuse_unknown_arguments(args: dict[str, str], known: Iterable[str]) -> None:
+    """WidgetError naming the arguments a widget does not take, and those it does."""
+    known = list(known)
+    unknown = sorted(set(args) - set(known))
+    if unknown:
+        raise WidgetError(f"unknown argument {', '.join(unknown)} (it takes: {', '.join(known)})")
+
+
 def render_widget(calculator: Calculator, args: dict[str, str]) -> str:
     """The calculator's widget for a shortcode's arguments, or WidgetError saying why not."""
-    unknown = sorted(set(args) - set(calculator.form_class.base_fields))
-    if unknown:
-        raise WidgetError(
-            f"unknown argument {', '.join(unknown)} (it takes: "
-            f"{', '.join(calculator.form_class.base_fields)})"
-        )
+    refuse_unknown_arguments(args, calculator.form_class.base_fields)
     query = {**calculator.defaults, **args} if calculator.architecture else args
     if args.get("model") == "" or ("model" not in args and "layers" in args):
         query.pop("model", None)

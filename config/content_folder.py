@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from django.db import connection, transaction
+
 from calculators.models import CatalogModel
 from content.catalog_files import export_catalog, read_catalog, save_catalog
 from content.yaml_io import ContentError, all_or_nothing
@@ -38,6 +40,8 @@ class FolderReport:
     glossary: ImportReport = field(default_factory=ImportReport)
     guides: int = 0
     lessons: int = 0
+    unresolved: list[str] = field(default_factory=list)  # (export) links no term answers
+    removed: list[Path] = field(default_factory=list)  # (export) files of content that is gone
 
     def __str__(self) -> str:
         glossary = self.glossary
@@ -101,12 +105,42 @@ def has_content() -> bool:
 
 
 def export_folder(directory: Path) -> FolderReport:
-    """Everything into `directory`, in the layout import_folder reads (export -> import gives
-    the same database back). Files already there for content that is gone are left alone."""
+    """Everything into `directory`, in the layout import_folder reads: export -> import into
+    an empty database -> export gives the same files (slug history, publication dates and
+    drafts included). It is read in one transaction, so edits made meanwhile are all in or all
+    out. Files left in terms/ and guides/ by content that is gone are removed: they would bring
+    it back on import. `report.unresolved` lists the links the folder cannot import with."""
     report = FolderReport()
-    report.models = export_catalog(directory / CATALOG_FILE)
-    report.glossary.terms = export_glossary(directory)
-    report.glossary.topics = Topic.objects.count()
-    report.lessons = export_guides(directory / GUIDES_FOLDER)
-    report.guides = Guide.objects.count()
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            # One snapshot for every query (PostgreSQL's default gives each its own).
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        report.models = export_catalog(directory / CATALOG_FILE)
+        written, report.unresolved = export_glossary(directory)
+        report.glossary.terms = len(written) - 1
+        report.glossary.topics = Topic.objects.count()
+        lessons_written, unresolved = export_guides(directory / GUIDES_FOLDER)
+        report.unresolved += unresolved
+        report.guides = Guide.objects.count()
+        report.lessons = len(lessons_written) - report.guides
+    report.removed = _remove_stale_files(directory, {*written, *lessons_written})
     return report
+
+
+def _remove_stale_files(directory: Path, written: set[Path]) -> list[Path]:
+    """The YAML files under terms/ and guides/ that this export did not write, removed (and
+    guide folders left empty); returns them. Nothing else in the folder is touched."""
+    stale = [
+        path
+        for pattern in (f"{TERMS_FOLDER}/*.yaml", f"{GUIDES_FOLDER}/*/*.yaml")
+        for path in sorted(directory.glob(pattern))
+        if path not in written
+    ]
+    for path in stale:
+        path.unlink()
+    for folder in (directory / GUIDES_FOLDER).glob("*/"):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    return stale

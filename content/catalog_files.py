@@ -18,6 +18,7 @@ from content.yaml_io import (
     Shape,
     all_or_nothing,
     check_shape,
+    kind_of,
     load_yaml,
     to_date,
     validated,
@@ -57,11 +58,13 @@ def read_catalog(path: Path) -> list[dict[str, Any]]:
     if problems:
         raise ContentError(problems)
     if not isinstance(entries, list):
-        raise ContentError([f"{path.name}: expected a list of models."])
+        raise ContentError([f"{path.name}: expected a list of models, not {kind_of(entries)}."])
     seen: set[str | None] = set()
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
-            problems.append(f"{path.name}: model {number}: expected a mapping of fields.")
+            problems.append(
+                f"{path.name}: model {number}: expected a mapping of fields, not {kind_of(entry)}."
+            )
             continue
         check_shape(entry, ENTRY_SHAPE, _where(entry, number), problems, file=path.name)
         slug = entry.get("slug")
@@ -115,7 +118,7 @@ def import_catalog(path: Path) -> int:
 
 def catalog_as_data() -> list[dict[str, Any]]:
     rows = []
-    for model in CatalogModel.objects.order_by("release_date", "name"):
+    for model in CatalogModel.objects.order_by("release_date", "name", "slug"):
         row: dict[str, Any] = {"slug": model.slug}
         row.update({name: getattr(model, name) for name in PLAIN_FIELDS})
         row["architecture"] = (

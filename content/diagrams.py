@@ -12,9 +12,9 @@ from django import forms
 from django.template.loader import render_to_string
 
 from calculators.definitions import CALCULATORS
-from calculators.forms import WholeNumberField, first_error
-from calculators.widgets import WidgetError, form_problems
-from sizing import SizingError, get_gpu, human_bytes, human_count, mlp_parameters
+from calculators.forms import GPU_CHOICES, WholeNumberField, first_error
+from calculators.widgets import WidgetError, form_problems, refuse_unknown_arguments
+from sizing import get_gpu, human_bytes, human_count, mlp_parameters
 
 MAX_UNITS = 1_000_000
 
@@ -29,11 +29,18 @@ class DenseLayerArguments(forms.Form):
     outputs = _units("outputs")
 
 
+class MemoryStackArguments(forms.Form):
+    # The GPU field the calculators' forms use: the same choices, the same message.
+    gpu = forms.ChoiceField(required=False, choices=GPU_CHOICES)
+
+
 def neuron(args: dict[str, str]) -> str:
+    refuse_unknown_arguments(args, ())
     return render_to_string("diagrams/neuron.svg")
 
 
 def dense_layer(args: dict[str, str]) -> str:
+    refuse_unknown_arguments(args, DenseLayerArguments.base_fields)
     form = DenseLayerArguments(args)
     if not form.is_valid():
         raise WidgetError(first_error(form))
@@ -56,11 +63,17 @@ def dense_layer(args: dict[str, str]) -> str:
 
 
 def memory_stack(args: dict[str, str]) -> str:
-    try:
-        gpu = get_gpu(args.pop("gpu", "h100-sxm"))
-    except SizingError as error:
-        raise WidgetError(str(error)) from None
-    form, result = CALCULATORS["memory"].run(args)
+    """The memory calculator's fields, and the GPU to compare with (an H100 unless given)."""
+    memory = CALCULATORS["memory"]
+    refuse_unknown_arguments(
+        args, [*MemoryStackArguments.base_fields, *memory.form_class.base_fields]
+    )
+    # An unknown GPU is the editor's to mend, worded as a calculator widget words it.
+    chosen = MemoryStackArguments({"gpu": args.pop("gpu", "")})
+    if not chosen.is_valid():
+        raise WidgetError(form_problems({k: [str(m) for m in v] for k, v in chosen.errors.items()}))
+    gpu = get_gpu(chosen.cleaned_data["gpu"] or "h100-sxm")
+    form, result = memory.run(args)
     if result is None:
         raise WidgetError(form_problems(form.api_errors()))
     capacity = gpu.usable_memory_bytes

@@ -90,13 +90,46 @@ def load_yaml(path: Path, name: str, problems: list[str]) -> Any:
         problems.append(f"{name}: cannot be read ({error.strerror}).")
         return None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (see _SafeLoader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (see _SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problems.append(f"{name}: not valid YAML: {error.problem or error.context}{where}.")
+        return None
     except yaml.YAMLError as error:
         problems.append(f"{name}: not valid YAML ({error}).")
+        return None
+    if data is None:
+        problems.append(f"{name}: the file is empty.")
+        return None
+    problem = _unstorable(data)
+    if problem:
+        problems.append(f"{name}: {problem}.")
+        return None
+    return data
+
+
+def _unstorable(data: Any) -> str | None:
+    """Why `data` cannot be content whatever its shape, or None. An alias (*name) makes one
+    list or mapping appear in several places, or inside itself: content is written out in
+    full (and checking a graph could take for ever). A NUL character is text no database
+    field can hold (PostgreSQL refuses it even in a lookup)."""
+    seen: set[int] = set()
+    waiting = [data]
+    while waiting:
+        value = waiting.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return (
+                    f"the text {value[:40]!r} holds a NUL character (\\0), which no field can store"
+                )
+        elif isinstance(value, dict | list):
+            if id(value) in seen:
+                return "uses a YAML alias (*name); write each value out in full"
+            seen.add(id(value))
+            waiting.extend(value.values() if isinstance(value, dict) else value)
+            if isinstance(value, dict):
+                waiting.extend(key for key in value if isinstance(key, str))
     return None
 
 
@@ -119,18 +152,21 @@ def at_line(line: int | None, file: str | None = None) -> str:
 # --- Shapes ---------------------------------------------------------------------------------
 
 # A shape says what a file may hold. A type is a value: str (text; a number is taken as its
-# text, as a form would), int (a whole number), bool, datetime.date (or an ISO date in
-# quotes), dict or list (anything of that kind). A dict of shapes is a mapping with those keys
-# and no others; a list of one shape is a list of such items (none of them empty). A missing
-# value (or null) always fits: whether a field is required is the model's to say (full_clean
-# names it).
+# text, as a form would, and turned into that text in the data), int (a whole number), float
+# (any number, or text that reads as one), bool, datetime.date (or an ISO date in quotes),
+# datetime.datetime (a date and time with its offset, or a date), dict or list (anything of
+# that kind). A dict of shapes is a mapping with those keys and no others; a list of one shape
+# is a list of such items (none of them empty). A missing value (or null) always fits: whether
+# a field is required is the model's to say (full_clean names it).
 Shape = type | dict[str, "Shape"] | list["Shape"]
 
 _KIND_NAMES: dict[type, str] = {
     str: "text",
     int: "a whole number",
+    float: "a number",
     bool: "true or false",
     datetime.date: "a date (YYYY-MM-DD)",
+    datetime.datetime: "a date and time (YYYY-MM-DD HH:MM:SS+00:00)",
     dict: "a mapping",
     list: "a list",
 }
@@ -147,7 +183,8 @@ def check_shape(
     file: str | None = None,
 ) -> bool:
     """Record a problem for each part of `value` that does not fit `shape`; True if none.
-    `where` starts each problem (a file's name, or an entry's slug and then `file`)."""
+    `where` starts each problem (a file's name, or an entry's slug and then `file`). A number
+    where the shape has text becomes that text, in place, so every later step sees a str."""
     if value is None:
         return True
     line = line_of(value) or line
@@ -155,7 +192,7 @@ def check_shape(
     located = at_line(line, file)
     if isinstance(shape, dict):
         if not isinstance(value, dict):
-            problems.append(f"{named}expected a mapping of fields, not {_kind(value)}{located}.")
+            problems.append(f"{named}expected a mapping of fields, not {kind_of(value)}{located}.")
             return False
         fits = True
         unknown = sorted(str(key) for key in value if key not in shape)
@@ -168,10 +205,12 @@ def check_shape(
             fits &= check_shape(
                 value.get(key), inner, where, problems, path=inner_path, line=inner_line, file=file
             )
+            if inner is str and key in value:
+                value[key] = _as_text(value[key])
         return fits
     if isinstance(shape, list):
         if not isinstance(value, list):
-            problems.append(f"{named}expected a list, not {_kind(value)}{located}.")
+            problems.append(f"{named}expected a list, not {kind_of(value)}{located}.")
             return False
         fits = True
         for index, item in enumerate(value):
@@ -182,14 +221,25 @@ def check_shape(
             fits &= check_shape(
                 item, shape[0], where, problems, path=f"{path}[{index}]", line=line, file=file
             )
+            if shape[0] is str:
+                value[index] = _as_text(item)
         return fits
     if not _fits(value, shape):
         # YAML reads yes, no, true and 2026-01-01 as a flag and a date unless they are quoted.
         quote = shape is str and isinstance(value, bool | datetime.date)
         hint = " (in quotes it is text)" if quote else ""
-        problems.append(f"{named}expected {_KIND_NAMES[shape]}, not {_kind(value)}{hint}{located}.")
+        problems.append(
+            f"{named}expected {_KIND_NAMES[shape]}, not {kind_of(value)}{hint}{located}."
+        )
         return False
     return True
+
+
+def _as_text(value: Any) -> Any:
+    """A number that stands where text belongs, as that text (anything else as it is)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 def _fits(value: Any, kind: type) -> bool:
@@ -197,24 +247,55 @@ def _fits(value: Any, kind: type) -> bool:
         return kind is bool
     if kind is str:
         return isinstance(value, str | int | float)
+    if kind is float:
+        if isinstance(value, str):
+            try:
+                float(value)
+            except ValueError:
+                return False
+            return True
+        return isinstance(value, int | float)
     if kind is datetime.date and isinstance(value, str):
         return to_date(value) is not None
+    if kind is datetime.datetime:
+        return to_datetime(value) is not None
     return isinstance(value, kind)
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """What `value` is, in the words problems use: text, a list, a number ..."""
     if isinstance(value, bool):
         return "true" if value else "false"
     for kind in (dict, list, str):
         if isinstance(value, kind):
             return _KIND_NAMES[kind]
+    if isinstance(value, datetime.datetime):
+        return "a date and time"
     if isinstance(value, datetime.date):
         return "a date"
     return "a number" if isinstance(value, int | float) else type(value).__name__
 
 
+def to_datetime(value: Any) -> datetime.datetime | None:
+    """A moment written in a file: YAML makes `2026-11-22 10:00:00+00:00` a datetime, and
+    text in quotes is read the same way. One without an offset, or a bare date (midnight),
+    is taken as UTC, the time zone every stored moment is in."""
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+    if isinstance(value, datetime.date):
+        return datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
+    return None
+
+
 def to_date(value: Any) -> datetime.date | None:
     """A date written in a file: YAML makes 2026-11-22 a date; "2026-11-22" is text."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
     if isinstance(value, datetime.date):
         return value
     try:

@@ -398,7 +398,8 @@ class FAQ(models.Model):
 
     def clean(self) -> None:
         if not self.slug and self.question:
-            self.slug = make_slug(self.question)
+            # As save() makes it, so that the uniqueness check sees the anchor that is saved.
+            self.slug = make_slug(self.question) or "question"
         if not limits.renderable(self.answer):
             return  # the answer's validator has said why
         errors = link_errors(render_linked(self.answer))

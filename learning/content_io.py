@@ -11,21 +11,26 @@ import re
 from pathlib import Path
 from typing import Any
 
+from django.db.models import QuerySet
+
+from content.rendering import linked_slugs
 from content.yaml_io import (
     ContentError,
     Shape,
     all_or_nothing,
     at_line,
     check_shape,
+    kind_of,
     line_of,
     load_yaml,
     single_line,
     validated,
     write_yaml,
 )
+from glossary.content_io import link_addresses
 from glossary.models import Status, Term
 from learning import services
-from learning.models import Choice, Guide, Lesson, Question, one_correct_choice_error
+from learning.models import Choice, Guide, Lesson, Level, Question, one_correct_choice_error
 
 GUIDE_SHAPE: dict[str, Shape] = {
     "slug": str,
@@ -46,14 +51,16 @@ LESSON_SHAPE: dict[str, Shape] = {
     "body": str,
     "questions": [{"prompt": str, "status": str, "choices": [CHOICE_SHAPE]}],
 }
-LESSON_FILE = re.compile(r"(?P<order>[0-9]+)-.+\.yaml")
+LESSON_FILE = re.compile(r"(?P<order>[0-9]+)-(?P<slug>.+)\.yaml")
 
 Guides = list[tuple[dict[str, Any], list[dict[str, Any]]]]
 
 
 def read_guides(directory: Path) -> Guides:
     """Each guide's mapping with its lessons' (in file-name order), checked for shape; raises
-    ContentError. Every mapping has `_file`, the name problems give; a lesson has `_order`."""
+    ContentError. Every mapping has `_file`, the name problems give; a lesson has `_order`.
+    A guide's folder is named by its slug, and a lesson's file by its number and slug, as
+    export_guides writes them: so no two guides, and no two lessons of a guide, share one."""
     problems: list[str] = []
     guides = []
     folders = (
@@ -66,6 +73,10 @@ def read_guides(directory: Path) -> Guides:
                 problems.append(f"{folder.name}/: lessons without a guide.yaml.")
             continue
         guide = _read(guide_file, f"{folder.name}/guide.yaml", GUIDE_SHAPE, problems)
+        if guide is not None and guide.get("slug") != folder.name:
+            problems.append(
+                f"{guide['_file']}: slug {guide.get('slug')!r} does not match the folder name."
+            )
         lessons = []
         for lesson_file in sorted(folder.glob("[0-9]*.yaml")):
             name = f"{folder.name}/{lesson_file.name}"
@@ -74,9 +85,19 @@ def read_guides(directory: Path) -> Guides:
                 problems.append(f"{name}: a lesson's file is named <NN>-<lesson-slug>.yaml.")
                 continue
             lesson = _read(lesson_file, name, LESSON_SHAPE, problems)
-            if lesson is not None:
-                lesson["_order"] = int(number["order"])
-                lessons.append(lesson)
+            if lesson is None:
+                continue
+            if lesson.get("slug") != number["slug"]:
+                problems.append(
+                    f"{name}: slug {lesson.get('slug')!r} does not match the file name."
+                )
+                continue
+            lesson["_order"] = int(number["order"])
+            lessons.append(lesson)
+        slugs = [lesson["slug"] for lesson in lessons]
+        for slug in sorted({slug for slug in slugs if slugs.count(slug) > 1}):
+            files = [lesson["_file"] for lesson in lessons if lesson["slug"] == slug]
+            problems.append(f"{folder.name}/: the lesson {slug!r} is written twice: {files}.")
         if guide is not None:
             guides.append((guide, lessons))
     if problems:
@@ -90,11 +111,17 @@ def _read(path: Path, name: str, shape: Shape, problems: list[str]) -> dict[str,
     if len(problems) > unreadable:
         return None
     if not isinstance(data, dict):
-        problems.append(f"{name}: expected a mapping of fields.")
+        problems.append(f"{name}: expected a mapping of fields, not {kind_of(data)}.")
         return None
     check_shape(data, shape, name, problems)
     data["_file"] = name
     return data
+
+
+def _given(data: dict[str, Any], key: str, default: Any) -> Any:
+    """The value of `key`, or `default` when it is missing or null (a field that has one)."""
+    value = data.get(key)
+    return default if value is None else value
 
 
 def save_guides(guides: Guides, problems: list[str]) -> tuple[int, int]:
@@ -103,13 +130,13 @@ def save_guides(guides: Guides, problems: list[str]) -> tuple[int, int]:
     guide_count = lesson_count = 0
     for guide_data, lessons_data in guides:
         where = guide_data["_file"]
-        guide = Guide.objects.filter(slug=guide_data.get("slug")).first() or Guide(
-            slug=guide_data.get("slug", "")
+        guide = Guide.objects.filter(slug=guide_data["slug"]).first() or Guide(
+            slug=guide_data["slug"]
         )
-        guide.title = guide_data.get("title", "")
-        guide.level = guide_data.get("level", "beginner")
-        guide.status = guide_data.get("status", Status.DRAFT)
-        guide.order = guide_data.get("order", 0)
+        guide.title = guide_data.get("title") or ""
+        guide.level = _given(guide_data, "level", Level.BEGINNER)
+        guide.status = _given(guide_data, "status", Status.DRAFT)
+        guide.order = _given(guide_data, "order", 0)
         guide.summary = single_line(guide_data.get("summary"))
         guide.outcomes = "\n".join(str(outcome) for outcome in guide_data.get("outcomes") or [])
         if not validated(guide, where, problems, data=guide_data):
@@ -120,7 +147,7 @@ def save_guides(guides: Guides, problems: list[str]) -> tuple[int, int]:
         missing = sorted(set(wanted) - {t.slug for t in terms})
         if missing:
             line = at_line(line_of(guide_data, "prerequisites"))
-            problems.append(f"{where}: unknown prerequisite terms {missing}{line}.")
+            problems.append(f"{where}: prerequisites: unknown terms {missing}{line}.")
         guide.prerequisites.set(terms)
         guide_count += 1
         keep = []
@@ -143,98 +170,117 @@ def import_guides(directory: Path) -> tuple[int, int]:
 
 def _import_lesson(guide: Guide, data: dict[str, Any], problems: list[str]) -> Lesson | None:
     where = data["_file"]
-    lesson = Lesson.objects.filter(guide=guide, slug=data.get("slug")).first() or Lesson(
-        guide=guide, slug=data.get("slug", "")
+    lesson = Lesson.objects.filter(guide=guide, slug=data["slug"]).first() or Lesson(
+        guide=guide, slug=data["slug"]
     )
-    lesson.title = data.get("title", "")
+    lesson.title = data.get("title") or ""
     lesson.order = data["_order"]
-    lesson.status = data.get("status", Status.DRAFT)
+    lesson.status = _given(data, "status", Status.DRAFT)
     lesson.summary = single_line(data.get("summary"))
-    lesson.body = data.get("body", "")
+    lesson.body = data.get("body") or ""
     if not validated(lesson, where, problems, data=data):
         return None
     services.lesson_save(lesson=lesson)
     lesson.questions.all().delete()
     for q_order, q_data in enumerate(data.get("questions") or []):
+        here = f"{where}: questions[{q_order}]"
         question = Question(
             lesson=lesson,
-            prompt=q_data.get("prompt", ""),
+            prompt=q_data.get("prompt") or "",
             order=q_order,
-            status=q_data.get("status", Status.PUBLISHED),
+            status=_given(q_data, "status", Status.PUBLISHED),
         )
-        if not validated(question, where, problems, data=q_data):
+        if not validated(question, here, problems, data=q_data, name_the_model=False):
             continue
         choices = q_data.get("choices") or []
         if question.status == Status.PUBLISHED:
             problem = one_correct_choice_error(sum(1 for c in choices if c.get("correct")))
             if problem:
                 line = at_line(line_of(q_data))
-                problems.append(f"{where}: “{question.prompt[:60]}”: {problem}{line}")
+                problems.append(f"{here}: “{question.prompt[:60]}”: {problem}{line}")
                 continue
         question.save()
         for c_order, c_data in enumerate(choices):
             choice = Choice(
                 question=question,
-                text=c_data.get("text", ""),
+                text=c_data.get("text") or "",
                 is_correct=bool(c_data.get("correct")),
-                explanation=c_data.get("explanation", ""),
+                explanation=c_data.get("explanation") or "",
                 order=c_order,
             )
-            if validated(choice, where, problems, data=c_data):
+            there = f"{here}.choices[{c_order}]"
+            if validated(choice, there, problems, data=c_data, name_the_model=False):
                 choice.save()
     return lesson
 
 
 def guides_as_data() -> Guides:
-    out = []
-    for guide in Guide.objects.prefetch_related("prerequisites", "lessons__questions__choices"):
-        guide_data = {
-            "slug": guide.slug,
-            "title": guide.title,
-            "level": guide.level,
-            "status": guide.status,
-            "order": guide.order,
-            "summary": guide.summary,
-            "outcomes": guide.outcome_list,
-            "prerequisites": sorted(t.slug for t in guide.prerequisites.all()),
-        }
-        lessons = [
+    return [guide_as_data(guide) for guide in _guides_to_export()]
+
+
+def _guides_to_export() -> QuerySet[Guide]:
+    return Guide.objects.prefetch_related("prerequisites", "lessons__questions__choices")
+
+
+def guide_as_data(guide: Guide) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    guide_data = {
+        "slug": guide.slug,
+        "title": guide.title,
+        "level": guide.level,
+        "status": guide.status,
+        "order": guide.order,
+        "summary": guide.summary,
+        "outcomes": guide.outcome_list,
+        "prerequisites": sorted(t.slug for t in guide.prerequisites.all()),
+    }
+    return guide_data, [lesson_as_data(lesson) for lesson in guide.lessons.all()]
+
+
+def lesson_as_data(lesson: Lesson) -> dict[str, Any]:
+    return {
+        "slug": lesson.slug,
+        "title": lesson.title,
+        "status": lesson.status,
+        "summary": lesson.summary,
+        "body": lesson.body,
+        "questions": [
             {
-                "slug": lesson.slug,
-                "title": lesson.title,
-                "status": lesson.status,
-                "summary": lesson.summary,
-                "body": lesson.body,
-                "questions": [
+                "prompt": q.prompt,
+                **({"status": q.status} if q.status != Status.PUBLISHED else {}),
+                "choices": [
                     {
-                        "prompt": q.prompt,
-                        **({"status": q.status} if q.status != Status.PUBLISHED else {}),
-                        "choices": [
-                            {
-                                "text": c.text,
-                                **({"correct": True} if c.is_correct else {}),
-                                "explanation": c.explanation,
-                            }
-                            for c in q.choices.all()
-                        ],
+                        "text": c.text,
+                        **({"correct": True} if c.is_correct else {}),
+                        "explanation": c.explanation,
                     }
-                    for q in lesson.questions.all()
+                    for c in q.choices.all()
                 ],
             }
-            for lesson in guide.lessons.all()
-        ]
-        out.append((guide_data, lessons))
-    return out
+            for q in lesson.questions.all()
+        ],
+    }
 
 
-def export_guides(directory: Path) -> int:
-    """Every guide and lesson into `directory`, as read_guides reads them. Returns how many
-    lessons were written."""
-    count = 0
-    for guide_data, lessons in guides_as_data():
-        folder = directory / guide_data["slug"]
-        write_yaml(folder / "guide.yaml", guide_data)
-        for number, lesson in enumerate(lessons, start=1):
-            write_yaml(folder / f"{number:02d}-{lesson['slug']}.yaml", lesson)
-            count += 1
-    return count
+def export_guides(directory: Path) -> tuple[list[Path], list[str]]:
+    """Every guide and lesson into `directory`, as read_guides reads them. Returns the files
+    written, and a problem for each [[link]] in a lesson that answers to no term (as
+    glossary.content_io.export_glossary does for terms)."""
+    written: list[Path] = []
+    problems: list[str] = []
+    addresses = link_addresses()
+    for guide in _guides_to_export():
+        guide_data, lessons = guide_as_data(guide)
+        folder = directory / guide.slug
+        written.append(folder / "guide.yaml")
+        write_yaml(written[-1], guide_data)
+        for lesson, data in zip(guide.lessons.all(), lessons, strict=True):
+            # The file's number is the lesson's order, as import_guides reads it back.
+            written.append(folder / f"{lesson.order:02d}-{lesson.slug}.yaml")
+            write_yaml(written[-1], data)
+            if linked_slugs(lesson.body) - addresses:  # (rendered only then, as for terms)
+                problems += [
+                    f"guides/{guide.slug}/{written[-1].name}: body: [[{slug}]] links to a term "
+                    "that does not exist."
+                    for slug in lesson.render().missing_links
+                ]
+    return written, problems

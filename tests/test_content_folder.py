@@ -10,14 +10,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from content_folders import database_content, empty_database
 from django.core.management import CommandError, call_command
-from django.db import models, transaction
+from django.db import transaction
 from factories import make_guide, make_term, make_topic
 from reversion.models import Revision
 
 from calculators.models import CatalogModel
-from glossary.models import FAQ, Alias, Relation, Resource, Term, Topic
-from learning.models import Choice, Guide, Lesson, Question
+from glossary.models import Term, Topic
+from learning.models import Guide, Lesson
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LESSON = "guides/what-the-numbers-mean/01-what-a-parameter-is.yaml"
@@ -45,40 +46,6 @@ def import_content(directory: Path, *args: str) -> str:
 def export_content(directory: Path) -> dict[str, str]:
     call_command("export_content", str(directory), stdout=StringIO())
     return {str(p.relative_to(directory)): p.read_text() for p in directory.rglob("*.yaml")}
-
-
-# Each kind of row, with the lookups that name the rows it points to (ids change on import).
-NATURAL_KEYS = {
-    CatalogModel: (), Topic: (), Term: (), Guide: (),
-    Alias: ("term__slug",), FAQ: ("term__slug",), Resource: ("term__slug",),
-    Relation: ("source__slug", "target__slug"),
-    Lesson: ("guide__slug",), Question: ("lesson__guide__slug", "lesson__slug"),
-    Choice: ("question__lesson__guide__slug", "question__lesson__slug", "question__order"),
-}  # fmt: skip
-LINKS = [(Term, "topics__slug"), (Guide, "prerequisites__slug"), (Lesson, "terms__slug")]
-
-
-def database_content() -> dict[str, list[str]]:
-    """Every content row's values and every many-to-many link, but ids, timestamps and the
-    stored HTML (rendered from the fields that are compared, with fresh ids for widgets)."""
-    content = {}
-    for model, keys in NATURAL_KEYS.items():
-        fields = [
-            f.name
-            for f in model._meta.concrete_fields
-            if not (f.primary_key or f.is_relation or isinstance(f, models.DateTimeField))
-            and not f.name.endswith("_html")
-        ]
-        content[model.__name__] = sorted(map(repr, model.objects.values(*fields, *keys)))
-    for model, link in LINKS:
-        pairs = model.objects.values_list("slug", link)
-        content[f"{model.__name__}.{link}"] = sorted(map(repr, pairs))
-    return content
-
-
-def empty_database() -> None:
-    for model in (Guide, Term, Topic, CatalogModel):
-        model.objects.all().delete()
 
 
 def shipped_copy(tmp_path: Path) -> Path:
@@ -185,9 +152,8 @@ def test_a_mistake_in_a_lesson_saves_nothing_of_the_catalog_or_the_glossary(tmp_
     with pytest.raises(CommandError) as caught:
         import_content(folder)
     message = str(caught.value)
-    assert "what-the-numbers-mean/01-what-a-parameter-is.yaml: “A neuron has three inputs" in (
-        message
-    )
+    lesson = "what-the-numbers-mean/01-what-a-parameter-is.yaml"
+    assert f"{lesson}: questions[0]: “A neuron has three inputs" in message
     assert f"(line {line - 2})" in message  # the question's line
     for model in (CatalogModel, Topic, Term, Guide, Lesson):
         assert not model.objects.exists(), model
@@ -232,7 +198,7 @@ BAD_INPUT = {
     ),
     "entry": (
         "models.yaml", "- slug: gpt-2-small\n", "- gpt-2-small\n- slug: gpt-2-small\n",
-        "models.yaml: model 1: expected a mapping of fields.",
+        "models.yaml: model 1: expected a mapping of fields, not text.",
     ),
     "alias": (
         "terms/weights.yaml", "  - {name: model weights, kind: variant}\n", "  - model weights\n",

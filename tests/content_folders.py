@@ -1,0 +1,229 @@
+"""A small content folder in the layout fixtures/ uses (fixtures/README.md), for the import and
+export tests: every kind of file and field the importer reads, and quick to import (the shipped
+folder takes seconds, this one a fraction of one).
+
+`write_sample_folder(path)` writes it; `SAMPLE_FILES` names its files by kind, so a test can
+break one file of each kind. `database_content()` is everything of the content in the database
+that a restore must give back, to compare before and after; `empty_database()` removes it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import models
+
+from calculators.models import CatalogModel
+from content.yaml_io import write_yaml
+from glossary.models import FAQ, Alias, Relation, Resource, SlugRedirect, Term, Topic
+from learning.models import Choice, Guide, Lesson, Question
+
+CATALOG: list[dict[str, Any]] = [
+    {
+        "slug": "tiny-1b",
+        "name": "Tiny 1B",
+        "organisation": "Example Labs",
+        "release_date": datetime.date(2024, 5, 1),
+        "open_weights": True,
+        "source_url": "https://example.com/tiny-1b",
+        "published_parameters": 1_000_000_000,
+        "published_is_exact": False,
+        "parameters_are_estimate": False,
+        "estimated_parameters": None,
+        "estimate_note": "Rounded by its makers.",
+        "context_length": 4096,
+        "training_tokens": None,
+        "architecture": {
+            "layers": 16, "hidden": 2048, "heads": 16, "kv_heads": 4, "head_dim": None,
+            "ffn": 8192, "vocab": 32000, "mlp": "gated", "norm": "rmsnorm", "bias": "none",
+            "tied": True, "positions": 0, "experts": 1, "active_experts": 1,
+        },
+    },
+    {
+        "slug": "secret-model",
+        "name": "Secret Model",
+        "organisation": "Closed Co",
+        "release_date": datetime.date(2025, 1, 1),
+        "open_weights": False,
+        "source_url": "https://example.com/secret",
+        "published_parameters": None,
+        "published_is_exact": False,
+        "parameters_are_estimate": True,
+        "estimated_parameters": 200_000_000_000,
+        "estimate_note": "One widely repeated estimate; never published.",
+        "context_length": None,
+        "training_tokens": None,
+        "architecture": None,
+    },
+]  # fmt: skip
+
+TOPICS: list[dict[str, Any]] = [
+    {"slug": "basics", "name": "Basics", "description": "What models are made of."},
+    {"slug": "hardware", "name": "Hardware", "description": "What they run on."},
+]
+
+TERMS: dict[str, dict[str, Any]] = {
+    "alpha": {
+        "slug": "alpha",
+        "name": "Alpha",
+        "status": "published",
+        "last_reviewed": datetime.date(2026, 11, 22),
+        "topics": ["basics", "hardware"],
+        "aliases": [{"name": "first letter", "kind": "variant"}],
+        "short_definition": "The first term of the sample folder.",
+        "body": "## How it works\n\nAlpha comes before [[beta]].\n\n"
+        '{{< parameters model="tiny-1b" >}}\n',
+        "business_context": "It costs money.",
+        "example": "A team uses [[beta|the second term]].",
+        "faqs": [
+            {"question": "Is alpha first?", "slug": "first", "answer": "Yes, before [[beta]]."},
+            {"question": "Why?", "slug": "why", "answer": "Because."},
+        ],
+        "relations": [{"kind": "related", "term": "beta"}],
+        "checks": [],
+        "resources": [
+            {"title": "A paper", "url": "https://example.com/paper", "kind": "paper"},
+        ],
+    },
+    "beta": {
+        "slug": "beta",
+        "name": "Beta",
+        "status": "published",
+        "last_reviewed": None,
+        "topics": ["basics"],
+        "aliases": [{"name": "b", "kind": "abbreviation"}],
+        "short_definition": "The second term.",
+        "body": "Beta follows [[alpha]] and comes before [[gamma]].",
+        "business_context": "",
+        "example": "",
+        "faqs": [],
+        "relations": [{"kind": "broader", "term": "gamma"}],
+        "checks": [],
+        "resources": [],
+    },
+    "gamma": {
+        "slug": "gamma",
+        "name": "Gamma",
+        "status": "draft",
+        "last_reviewed": None,
+        "topics": [],
+        "aliases": [],
+        "short_definition": "A draft.",
+        "body": "Not yet written; see [[first-letter]].",
+        "business_context": "",
+        "example": "",
+        "faqs": [],
+        "relations": [],
+        "checks": [],
+        "resources": [],
+    },
+}
+
+GUIDE: dict[str, Any] = {
+    "slug": "sample-guide",
+    "title": "A sample guide",
+    "level": "beginner",
+    "status": "published",
+    "order": 1,
+    "summary": "Two short lessons.",
+    "outcomes": ["Know alpha.", "Know beta."],
+    "prerequisites": ["alpha"],
+}
+LESSONS: list[dict[str, Any]] = [
+    {
+        "slug": "first-lesson",
+        "title": "The first lesson",
+        "status": "published",
+        "summary": "Alpha, then beta.",
+        "body": "## Alpha\n\nSee [[alpha]].\n\n"
+        '{{< diagram name="memory-stack" model="tiny-1b" dtype="bf16" >}}\n',
+        "questions": [
+            {
+                "prompt": "Which comes first?",
+                "choices": [
+                    {"text": "Alpha", "correct": True, "explanation": "It is first."},
+                    {"text": "Beta", "explanation": "It is second."},
+                ],
+            }
+        ],
+    },
+    {
+        "slug": "second-lesson",
+        "title": "The second lesson",
+        "status": "draft",
+        "summary": "",
+        "body": "Beta: [[b]].",
+        "questions": [],
+    },
+]
+
+GUIDE_FOLDER = f"guides/{GUIDE['slug']}"
+SAMPLE_FILES = {
+    "catalog": "models.yaml",
+    "topics": "topics.yaml",
+    "term": "terms/alpha.yaml",
+    "guide": f"{GUIDE_FOLDER}/guide.yaml",
+    "lesson": f"{GUIDE_FOLDER}/01-first-lesson.yaml",
+}
+
+
+def write_sample_folder(directory: Path) -> Path:
+    """The sample folder, written into `directory` (made if missing); returns it."""
+    write_yaml(directory / "models.yaml", CATALOG)
+    write_yaml(directory / "topics.yaml", TOPICS)
+    for slug, term in TERMS.items():
+        write_yaml(directory / "terms" / f"{slug}.yaml", term)
+    write_yaml(directory / GUIDE_FOLDER / "guide.yaml", GUIDE)
+    for number, lesson in enumerate(LESSONS, start=1):
+        write_yaml(directory / GUIDE_FOLDER / f"{number:02d}-{lesson['slug']}.yaml", lesson)
+    return directory
+
+
+# Each kind of row, with the lookups that name the rows it points to (ids change on import).
+NATURAL_KEYS: dict[type[models.Model], tuple[str, ...]] = {
+    CatalogModel: (), Topic: (), Term: (), Guide: (),
+    Alias: ("term__slug",), FAQ: ("term__slug",), Resource: ("term__slug",),
+    SlugRedirect: ("term__slug",), Relation: ("source__slug", "target__slug"),
+    Lesson: ("guide__slug",), Question: ("lesson__guide__slug", "lesson__slug"),
+    Choice: ("question__lesson__guide__slug", "question__lesson__slug", "question__prompt"),
+}  # fmt: skip
+LINKS = [(Term, "topics__slug"), (Guide, "prerequisites__slug"), (Lesson, "terms__slug")]
+
+
+# Rows whose `order` is their position among their siblings (a list in a file): compared as
+# the sequence a page shows them in, not by the numbers an editor happened to type.
+POSITIONAL = {Topic, Alias, FAQ, Resource, Question, Choice}
+
+
+def database_content() -> dict[str, list[str]]:
+    """Every content row's values and every many-to-many link, but ids, the record's own
+    timestamps (created, updated: a restore happens now) and the stored HTML (rendered from
+    the fields that are compared, with fresh ids for widgets)."""
+    content = {}
+    for model, keys in NATURAL_KEYS.items():
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if not (f.primary_key or f.is_relation or f.name in {"created", "updated"})
+            and not f.name.endswith("_html")
+            and not (model in POSITIONAL and f.name == "order")
+        ]
+        rows = model.objects.values(*fields, *keys)  # in the order pages show them
+        if model in POSITIONAL:
+            siblings: dict[tuple[object, ...], list[str]] = {}
+            for row in rows:
+                siblings.setdefault(tuple(row[key] for key in keys), []).append(repr(row))
+            content[model.__name__] = sorted(map(repr, siblings.items()))
+        else:
+            content[model.__name__] = sorted(map(repr, rows))
+    for model, link in LINKS:
+        pairs = model.objects.values_list("slug", link)
+        content[f"{model.__name__}.{link}"] = sorted(map(repr, pairs))
+    return content
+
+
+def empty_database() -> None:
+    for model in (Guide, Term, Topic, CatalogModel):
+        model.objects.all().delete()
