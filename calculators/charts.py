@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -49,7 +49,7 @@ def breakdown_bar(title: str, items: list[tuple[str, int]], human: Callable[[int
     return "".join(parts)
 
 
-def log_scale_chart(rows: list[dict[str, Any]]) -> str:
+def log_scale_chart(rows: Sequence[Mapping[str, Any]]) -> str:
     """Models as bars on a logarithmic axis of parameters (one gridline per power of ten)."""
     if not rows:
         return ""
