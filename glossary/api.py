@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, TypedDict
 
 from django.core.paginator import Paginator
@@ -133,7 +134,9 @@ def term_list(request: HttpRequest) -> JsonResponse:
 
 @read_only_json
 def term_detail(request: HttpRequest, slug: str) -> JsonResponse:
-    term = term_for_page(slug) if len(slug) <= SLUG_MAX else None
+    # Checked before any lookup: a NUL, which PostgreSQL refuses in a query, is no slug.
+    is_slug = len(slug) <= SLUG_MAX and re.fullmatch(SLUG_PATTERN, slug)
+    term = term_for_page(slug) if is_slug else None
     if term is None:
         return _error("slug", "No published term has that slug.", status=404)
     return ApiAnswer[TermDetail](
