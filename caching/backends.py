@@ -81,6 +81,15 @@ class ResilientRedisCache(RedisCache):
             self._failed(error)
             return False
 
+    def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
+        """As Django's; with Redis away, the ValueError Django's caches raise for a key they do
+        not have, so a counter (the API's rate limit) counts nothing rather than failing."""
+        try:
+            return int(super().incr(key, delta, version))
+        except RedisError as error:
+            self._failed(error)
+            raise ValueError("the cache is unreachable") from error
+
     def delete(self, *args: Any, **kwargs: Any) -> bool:
         try:
             return bool(super().delete(*args, **kwargs))
