@@ -133,6 +133,11 @@ def field_description(field: forms.Field) -> str:
     parts = [str(part).strip().rstrip(".") for part in (field.label, field.help_text) if part]
     if isinstance(field, forms.DecimalField) and field.decimal_places is not None:
         parts.append(f"At most {field.decimal_places} decimal places")
+    if isinstance(field, forms.ChoiceField):
+        choices: Iterable[tuple[object, object]] = field.choices  # type: ignore[assignment]
+        unset = [str(label) for value, label in choices if value == ""]
+        if unset:
+            parts.append(f"Left out: {unset[0]}")
     return ". ".join(parts) + "." if parts else ""
 
 

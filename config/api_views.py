@@ -134,16 +134,16 @@ def _with_code(text: str) -> list[tuple[str, bool]]:
     return [(piece, i % 2 == 1) for i, piece in enumerate(text.split("`")) if piece]
 
 
-def _type_text(schema: dict[str, Any]) -> str:
-    """A parameter's schema as the documentation page says it."""
+def _type_text(schema: dict[str, Any]) -> tuple[str, list[str]]:
+    """A parameter's schema as the documentation page says it: the kind, and its choices."""
     if "enum" in schema:
-        return "one of " + ", ".join(str(value) for value in schema["enum"])
+        return "one of", [str(value) for value in schema["enum"]]
     kind = str(schema.get("type", "string"))
     if "minimum" in schema and "maximum" in schema:
-        return f"{kind}, {schema['minimum']:,} to {schema['maximum']:,}"
+        return f"{kind}, {schema['minimum']:,} to {schema['maximum']:,}", []
     if "maxLength" in schema:
-        return f"{kind}, at most {schema['maxLength']:,} characters"
-    return kind
+        return f"{kind}, at most {schema['maxLength']:,} characters", []
+    return kind, []
 
 
 @require_safe
@@ -165,7 +165,8 @@ def api_docs(request: HttpRequest) -> HttpResponse:
                     {
                         "name": parameter["name"],
                         "where": parameter["in"],
-                        "type": _type_text(parameter["schema"]),
+                        "type": _type_text(parameter["schema"])[0],
+                        "choices": _type_text(parameter["schema"])[1],
                         "default": parameter["schema"].get("default"),
                         "description": parameter["description"],
                     }
