@@ -21,19 +21,15 @@ from sizing import DTYPES
 SIZING = "Sizing"
 CATALOG = "Catalog"
 
+GPT2_SMALL = {
+    "layers": "12", "hidden": "768", "heads": "12", "vocab": "50257", "ffn": "3072",
+    "mlp": "standard", "norm": "layernorm", "bias": "all", "tied": "true", "positions": "1024",
+}  # fmt: skip
 # Real requests of the shipped catalog, beyond each calculator page's own defaults.
 MORE_EXAMPLES: dict[str, tuple[Example, ...]] = {
     "parameters": (
         Example("mixtral", "A mixture of experts: total and active", {"model": "mixtral-8x7b"}),
-        Example(
-            "gpt-2-small-fields",
-            "GPT-2 small, field by field",
-            {
-                "layers": "12", "hidden": "768", "heads": "12", "vocab": "50257", "ffn": "3072",
-                "mlp": "standard", "norm": "layernorm", "bias": "all", "tied": "true",
-                "positions": "1024",
-            },
-        ),  # fmt: skip
+        Example("gpt-2-small-fields", "GPT-2 small, field by field", GPT2_SMALL),
     ),
     "memory": (
         Example(

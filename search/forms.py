@@ -13,8 +13,7 @@ def _query_field(too_long: str, *, required: bool = False) -> forms.CharField:
     # Measured as typed (not stripped), then its spaces collapsed and cut to the limit.
     return forms.CharField(
         required=required,
-        help_text="What to search for: words, a name or an abbreviation; spelling slips are "
-        "fine",
+        help_text="What to search for: words, a name or an abbreviation (slips are fine)",
         strip=False,
         max_length=MAX_QUERY_LENGTH * 2,
         error_messages={"max_length": too_long, "required": "Say what to search for (q)."},
