@@ -4,14 +4,23 @@ refuses (the API contract in DESIGN.md: every answer is JSON)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 READ = ("GET", "HEAD")
+Answer = TypeVar("Answer", bound=Mapping[str, object])
+
+
+class ApiAnswer(JsonResponse, Generic[Answer]):
+    """A JSON answer typed by the TypedDict that describes it: `ApiAnswer[TermList]({...})`
+    has mypy check the dict against TermList, the type the API's description is made from."""
+
+    def __init__(self, data: Answer, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
 
 
 def read_only_json(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -64,7 +64,7 @@ def breakdown_bar(title: str, items: list[tuple[str, int]], human: Callable[[int
     return _figure(uid, title, description, "".join(bar + legend), "breakdown")
 
 
-def log_scale_chart(rows: list[dict[str, Any]], *, chosen: Collection[str] = ()) -> str:
+def log_scale_chart(rows: Sequence[Mapping[str, Any]], *, chosen: Collection[str] = ()) -> str:
     """Models as bars on a logarithmic axis of parameters (one gridline per power of ten),
     the `chosen` models' rows (by slug) highlighted."""
     if not rows:

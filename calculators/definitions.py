@@ -21,6 +21,7 @@ class Calculator:
     summary: str
     form_class: type[forms.CalculatorForm]
     compute: Callable[[dict[str, Any]], results.Result]
+    answer: type  # the TypedDict of Result.data: the API's description is made from it
     defaults: dict[str, str] = field(default_factory=dict)
     architecture: bool = True  # whether the form takes a model or an architecture
 
@@ -58,6 +59,7 @@ CALCULATORS: dict[str, Calculator] = {
             "architecture or a catalog model.",
             form_class=forms.ParametersForm,
             compute=results.parameters,
+            answer=results.ParametersAnswer,
             defaults={"model": "llama-3-8b"},
         ),
         Calculator(
@@ -67,6 +69,7 @@ CALCULATORS: dict[str, Calculator] = {
             "and which GPUs it fits on.",
             form_class=forms.MemoryForm,
             compute=results.memory,
+            answer=results.MemoryAnswer,
             defaults={
                 "model": "llama-3-8b",
                 "dtype": "bf16",
@@ -81,6 +84,7 @@ CALCULATORS: dict[str, Calculator] = {
             summary="FLOPs, compute-optimal tokens, GPU-hours, days and dollars to train a model.",
             form_class=forms.TrainingForm,
             compute=results.training,
+            answer=results.TrainingAnswer,
             defaults={
                 "model": "llama-3-8b",
                 "gpu": "h100-sxm",
@@ -96,6 +100,7 @@ CALCULATORS: dict[str, Calculator] = {
             "processing time.",
             form_class=forms.InferenceForm,
             compute=results.inference,
+            answer=results.InferenceAnswer,
             defaults={
                 "model": "llama-3-8b",
                 "gpu": "h100-sxm",
@@ -111,6 +116,7 @@ CALCULATORS: dict[str, Calculator] = {
             "the smallest.",
             form_class=forms.ScaleForm,
             compute=_scale,
+            answer=results.ScaleAnswer,
             architecture=False,
         ),
     ]

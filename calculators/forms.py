@@ -34,7 +34,16 @@ GPU_CHOICES = [(gpu.slug, gpu.name) for gpu in GPUS]
 
 
 class BoundedIntegerField(forms.IntegerField):
-    """A whole number whose text is checked for length before it is parsed."""
+    """A whole number whose text is checked for length before it is parsed. Left out, it is
+    `default` (None: the calculator works one out); the API's description shows it."""
+
+    def __init__(self, *, default: int | None = None, **kwargs: Any) -> None:
+        self.default = default
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> int | None:
+        cleaned = super().clean(value)
+        return self.default if cleaned is None else cleaned
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
@@ -92,9 +101,45 @@ def first_error(form: forms.Form) -> str:
     return str(next(iter(form.errors.values()))[0])
 
 
-def number(label: str, minimum: int, maximum: int, help_text: str = "") -> BoundedIntegerField:
+class DecimalWithDefaultField(forms.DecimalField):
+    """A decimal that is `default` when left out (the API's description shows it)."""
+
+    def __init__(self, *, default: Decimal, **kwargs: Any) -> None:
+        self.default = default
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Decimal:
+        cleaned = super().clean(value)
+        return self.default if cleaned is None else cleaned
+
+
+class CatalogSlugField(forms.CharField):
+    """A catalog model's slug. The form's clean() looks it up, and refuses an unknown one by
+    name; `current_choices` lists the slugs it takes now, for the API's description (only
+    models whose architecture is published, where the calculator needs one)."""
+
+    def __init__(self, *, with_architecture: bool, **kwargs: Any) -> None:
+        self.with_architecture = with_architecture
+        # Not stripped: a slug is exactly as the catalog has it, so " " is no slug, not none.
+        super().__init__(max_length=80, required=False, strip=False, **kwargs)
+
+    def current_choices(self) -> list[str]:
+        models = CatalogModel.objects.order_by("slug")
+        if self.with_architecture:
+            models = models.with_architecture()
+        return list(models.values_list("slug", flat=True))
+
+
+def number(
+    label: str, minimum: int, maximum: int, help_text: str = "", *, default: int | None = None
+) -> BoundedIntegerField:
     return BoundedIntegerField(
-        label=label, required=False, min_value=minimum, max_value=maximum, help_text=help_text
+        label=label,
+        required=False,
+        min_value=minimum,
+        max_value=maximum,
+        help_text=help_text,
+        default=default,
     )
 
 
@@ -144,7 +189,7 @@ class ArchitectureForm(CalculatorForm):
     """A decoder-only transformer, field for field as the API contract names them, or a
     catalog model by slug."""
 
-    model = forms.CharField(label="Model", required=False, max_length=80)
+    model = CatalogSlugField(label="Model", with_architecture=True)
     layers = number("Layers", 1, MAX_LAYERS, "Transformer blocks")
     hidden = number("Hidden size", 1, MAX_HIDDEN, "Width of the residual stream (d_model)")
     heads = number("Attention heads", 1, MAX_HEADS)
@@ -164,9 +209,9 @@ class ArchitectureForm(CalculatorForm):
     tied = forms.ChoiceField(
         label="Tied embeddings", required=False, choices=BOOLEAN_CHOICES, initial="false"
     )
-    positions = number("Learned positions", 0, MAX_POSITIONS, "0 for rotary embeddings")
-    experts = number("Experts", 1, MAX_EXPERTS, "Mixture of experts: MLPs per layer")
-    active_experts = number("Active experts", 1, MAX_EXPERTS, "Experts each token runs")
+    positions = number("Learned positions", 0, MAX_POSITIONS, "0 for rotary embeddings", default=0)
+    experts = number("Experts", 1, MAX_EXPERTS, "Mixture of experts: MLPs per layer", default=1)
+    active_experts = number("Active experts", 1, MAX_EXPERTS, "Experts each token runs", default=1)
 
     ARCH_REQUIRED = ("layers", "hidden", "heads", "vocab")
     #: Whether a bare parameter count (`params`) may stand in for an architecture.
@@ -235,6 +280,7 @@ class ParametersForm(ArchitectureForm):
 
 class MemoryForm(ArchitectureForm):
     accepts_params = True
+    model = CatalogSlugField(label="Model", with_architecture=False)
     params = number("Parameters", 1, MAX_PARAMS, "Instead of an architecture: weights only")
     dtype = forms.ChoiceField(
         label="Weights precision", required=False, choices=DTYPE_CHOICES, initial="bf16"
@@ -244,8 +290,8 @@ class MemoryForm(ArchitectureForm):
         required=False,
         choices=[("", "same as weights (≥16 bits) or fp16")] + DTYPE_CHOICES,
     )
-    context = number("Context (tokens)", 0, MAX_CONTEXT)
-    batch = number("Batch (sequences)", 1, MAX_BATCH)
+    context = number("Context (tokens)", 0, MAX_CONTEXT, default=0)
+    batch = number("Batch (sequences)", 1, MAX_BATCH, default=1)
     mode = forms.ChoiceField(
         label="Use",
         required=False,
@@ -261,11 +307,13 @@ class MemoryForm(ArchitectureForm):
 
 class TrainingForm(ArchitectureForm):
     accepts_params = True
+    model = CatalogSlugField(label="Model", with_architecture=False)
     params = number("Parameters", 1, MAX_PARAMS)
     tokens = number("Training tokens", 1, MAX_TOKENS, "Default: compute-optimal, 20 per parameter")
     gpu = forms.ChoiceField(label="GPU", required=False, choices=GPU_CHOICES, initial="h100-sxm")
-    gpus = number("GPUs", 1, MAX_GPUS)
-    mfu = forms.DecimalField(
+    gpus = number("GPUs", 1, MAX_GPUS, default=1)
+    mfu = DecimalWithDefaultField(
+        default=Decimal("0.4"),
         label="MFU",
         required=False,
         min_value=Decimal("0.01"),
@@ -286,16 +334,16 @@ class TrainingForm(ArchitectureForm):
 
 class InferenceForm(ArchitectureForm):
     gpu = forms.ChoiceField(label="GPU", required=False, choices=GPU_CHOICES, initial="h100-sxm")
-    gpus = number("GPUs", 1, 1024)
+    gpus = number("GPUs", 1, 1024, default=1)
     dtype = forms.ChoiceField(
         label="Weights precision", required=False, choices=DTYPE_CHOICES, initial="bf16"
     )
-    context = number("Context (tokens)", 0, MAX_CONTEXT)
+    context = number("Context (tokens)", 0, MAX_CONTEXT, default=0)
 
 
 class ScaleForm(CalculatorForm):
-    small = forms.CharField(label="Smaller model", required=False, max_length=80)
-    large = forms.CharField(label="Larger model", required=False, max_length=80)
+    small = CatalogSlugField(label="Smaller model", with_architecture=False)
+    large = CatalogSlugField(label="Larger model", with_architecture=False)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -13,7 +13,7 @@ NAV_NAMES = {
     "topics": "glossary:topics",
     "learn": "learning:index",
     "calculators": "calculators:index",
-    "api": "api:terms",
+    "api": "api-docs",
     "search": "search:results",
     "suggest": "search:suggest",
 }

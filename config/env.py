@@ -7,6 +7,7 @@ that names the variable, not quietly fall back to a default.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -105,3 +106,21 @@ def cache_from_url(url: str) -> dict[str, Any]:
     raise ImproperlyConfigured(
         f"CACHE_URL={url!r} is not understood: use locmem://, dummy:// or redis://host:port/db."
     )
+
+
+_RATE = re.compile(r"[1-9][0-9]*/[0-9]*[smhd]")
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """A request rate as django-ratelimit writes it (120/m: 120 a minute; 10/5m: 10 every five
+    minutes; s, m, h or d), or None for `off`."""
+    raw = os.environ.get(name, default)
+    value = raw.strip().lower()
+    if value == "off":
+        return None
+    if not _RATE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: use requests per period such as 120/m "
+            "(s, m, h or d; 10/5m is 10 every five minutes), or off."
+        )
+    return value

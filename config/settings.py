@@ -12,7 +12,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import cache_from_url, env_bool, env_int, env_list, env_origin, env_str
+from config.env import (
+    cache_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_origin,
+    env_rate,
+    env_str,
+)
 from config.security_headers import add_static_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +81,8 @@ MIDDLEWARE = [
     "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The API's CORS, cookie-free requests and rate limit, cached answers included.
+    "config.api_middleware.ApiMiddleware",
     # A cached page is answered here, before sessions, CSRF and the rest are set up for it;
     # ConditionalGet turns a matching If-None-Match or If-Modified-Since into a 304.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -139,6 +149,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         )
         if part
     )
+# Requests one address may make of the sizing and search APIs (config/api_rate.py), counted
+# by django-ratelimit in the default cache; "off" for none (the test suite's default).
+API_RATE = env_rate("API_RATE", "120/m")
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True  # a cache that cannot count must not refuse every reader
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}

@@ -10,6 +10,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("STATIC_PLAIN", "true")
+# No rate limit unless a test sets one (tests/api/test_rate_limit.py).
+os.environ.setdefault("API_RATE", "off")
 
 # WhiteNoise warns when STATIC_ROOT is missing; the suite serves static files from finders.
 os.makedirs(

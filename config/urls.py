@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from config import views
+from calculators import api as calculators_api
+from config import api_views, views
 from config.sitemaps import SITEMAPS
 from glossary.feeds import TermFeed
 from search import views as search_views
@@ -18,6 +19,10 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feeds/terms.atom", TermFeed(), name="term-feed"),
+    path("api/", api_views.api_docs, name="api-docs"),
+    path("api/v1/", api_views.api_index, name="api-index"),
+    path("api/v1/openapi.json", api_views.openapi_json, name="openapi"),
+    path("api/v1/formats", calculators_api.format_list, name="formats-api"),
     path("api/v1/search", search_views.search_api, name="search-api"),
     path("api/v1/", include("glossary.api_urls")),
     path("api/v1/sizing/", include("calculators.api_urls")),

@@ -67,7 +67,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Allow: /",
         "Disallow: /search/",
         "Disallow: /embed/",
-        "Disallow: /api/",
+        "Disallow: /api/v1/",  # the JSON; /api/ itself is its documentation page
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

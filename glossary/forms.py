@@ -27,6 +27,8 @@ class TermListForm(forms.Form):
         required=False,
         max_value=API_PAGES,
         message="A page number is a whole number from 1.",
+        initial=1,
+        help_text="Which page of terms, 50 a page",
     )
 
     def clean_page(self) -> int:

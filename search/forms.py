@@ -13,6 +13,7 @@ def _query_field(too_long: str, *, required: bool = False) -> forms.CharField:
     # Measured as typed (not stripped), then its spaces collapsed and cut to the limit.
     return forms.CharField(
         required=required,
+        help_text="What to search for: words, a name or an abbreviation (slips are fine)",
         strip=False,
         max_length=MAX_QUERY_LENGTH * 2,
         error_messages={"max_length": too_long, "required": "Say what to search for (q)."},
@@ -28,10 +29,15 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(
         required=False,
         choices=[("", "Everything"), *KIND_LABELS.items()],
+        help_text="Search one kind of page",
         error_messages={"invalid_choice": "Search one kind: term, faq, lesson or calculator."},
     )
     page = WholeNumberField(
-        required=False, max_value=PAGES, message=f"Pages of results run from 1 to {PAGES}."
+        required=False,
+        max_value=PAGES,
+        message=f"Pages of results run from 1 to {PAGES}.",
+        initial=1,
+        help_text="Which page of results, 20 a page",
     )
 
     def clean_q(self) -> str:

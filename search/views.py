@@ -1,18 +1,46 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from caching.origin import absolute_url
-from calculators.api_http import form_errors_json, read_only_json
+from calculators.api_description import Endpoint, Example, Refusal
+from calculators.api_http import ApiAnswer, form_errors_json, read_only_json
 from calculators.forms import first_error
 from search.forms import SearchApiForm, SearchForm, SuggestForm
-from search.selectors import PAGE_SIZE, PAGES, Results, page_hits, result_count, site_search
+from search.selectors import (
+    KIND_LABELS,
+    PAGE_SIZE,
+    PAGES,
+    Results,
+    page_hits,
+    result_count,
+    site_search,
+)
 
 SUGGESTIONS = 8
+
+
+class SearchHit(TypedDict):
+    kind: Annotated[str, {"enum": list(KIND_LABELS)}]
+    title: str
+    url: Annotated[str, {"format": "uri"}]
+    snippet: Annotated[str, "Escaped text with the matched words in <mark>"]
+    score: Annotated[float, "The engine's rank, for ordering only"]
+
+
+class SearchAnswer(TypedDict):
+    """What the search page shows, in its order: 20 a page, 3 pages at most."""
+
+    query: Annotated[str, "The query as searched (spaces collapsed)"]
+    count: Annotated[int, "Results in all"]
+    relaxed: Annotated[bool, "No document had every word: these have some"]
+    suggestion: Annotated[str | None, "When nothing matched: the nearest name"]
+    next: Annotated[str | None, "The next page's address", {"format": "uri"}]
+    results: list[SearchHit]
 
 
 def _page(results: Results, number: int) -> dict[str, Any]:
@@ -79,7 +107,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
         params = request.GET.copy()
         params["page"] = str(number + 1)
         following = absolute_url(f"{request.path}?{params.urlencode()}")
-    return JsonResponse(
+    return ApiAnswer[SearchAnswer](
         {
             "query": results.query,
             "count": result_count(results),
@@ -98,3 +126,28 @@ def search_api(request: HttpRequest) -> JsonResponse:
             ],
         }
     )
+
+
+API_ENDPOINTS = [
+    Endpoint(
+        path="/api/v1/search",
+        operation_id="search",
+        summary="Search",
+        description="One search over terms, FAQs, lessons and calculators, answered as the "
+        "search page shows it, in its order. Exact names first, then misspelt names, then "
+        "documents with every word; only when none has every word, documents with some "
+        "(`relaxed`).",
+        tag="Search",
+        view=search_api,
+        query=SearchApiForm,
+        answer=SearchAnswer,
+        refusals=(Refusal(400, "No query, a query too long, or a bad kind or page."),),
+        examples=(
+            Example("kv-cache", "A search", {"q": "kv cache"}),
+            Example("faqs", "FAQs only", {"q": "memory", "kind": "faq"}),
+            Example("misspelt", "A misspelt query", {"q": "quantisaton"}),
+            Example("no-query", "No query", {}, status=400),
+        ),
+        rate_limited=True,
+    )
+]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
 from calculators.results.result import Result, Step, gb, n, source_note
 from sizing import (
+    GPUS,
     Architecture,
     count_parameters,
     estimate_inference_speed,
@@ -13,6 +14,18 @@ from sizing import (
     human_bytes,
     human_count,
 )
+
+
+class InferenceAnswer(TypedDict):
+    """The decode ceiling memory bandwidth sets, and prefill time."""
+
+    bytes_per_token: Annotated[int, "Active weights and KV cache read per generated token"]
+    decode_tokens_per_second: Annotated[float, "Bandwidth ÷ bytes per token: a ceiling"]
+    prefill_seconds: float
+    gpu: Annotated[str, {"enum": [gpu.slug for gpu in GPUS]}]
+    gpus: int
+    context: int
+    assumptions: list[str]
 
 
 def inference(cleaned: dict[str, Any]) -> Result:
@@ -47,16 +60,17 @@ def inference(cleaned: dict[str, Any]) -> Result:
             f"{speed.prefill_seconds:,.3f} s",
         ),
     ]
+    answer: InferenceAnswer = {
+        "bytes_per_token": speed.bytes_per_token,
+        "decode_tokens_per_second": speed.decode_tokens_per_second,
+        "prefill_seconds": speed.prefill_seconds,
+        "gpu": gpu.slug,
+        "gpus": gpus,
+        "context": context,
+        "assumptions": list(speed.assumptions),
+    }
     return Result(
-        data={
-            "bytes_per_token": speed.bytes_per_token,
-            "decode_tokens_per_second": speed.decode_tokens_per_second,
-            "prefill_seconds": speed.prefill_seconds,
-            "gpu": gpu.slug,
-            "gpus": gpus,
-            "context": context,
-            "assumptions": list(speed.assumptions),
-        },
+        data=answer,
         headline=[
             ("Decode ceiling", f"{speed.decode_tokens_per_second:,.0f} tokens/s", "one sequence"),
             ("Prefill", f"{speed.prefill_seconds:,.2f} s", f"for {n(context)} prompt tokens"),

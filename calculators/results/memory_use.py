@@ -2,12 +2,57 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal, TypedDict
 
 from calculators import charts
 from calculators.models import CatalogModel
 from calculators.results.result import Result, Step, gb, n, source_note
-from sizing import Architecture, estimate_memory, fits_on, human_bytes
+from sizing import DTYPES, GPUS, Architecture, estimate_memory, fits_on, human_bytes
+
+DtypeName = Annotated[str, {"enum": list(DTYPES)}]
+GpuSlug = Annotated[str, {"enum": [gpu.slug for gpu in GPUS]}]
+
+
+class MemoryPart(TypedDict):
+    label: str
+    bytes: int
+    exact: Annotated[bool, "False for an estimate (activations, overhead)"]
+    note: str
+
+
+class GpuFit(TypedDict):
+    """A GPU the total fits on, and how many of it."""
+
+    gpu: GpuSlug
+    name: str
+    count: Annotated[int, "Cards needed"]
+    memory_bytes: Annotated[int, "One card's usable memory"]
+
+
+class MemoryDisplay(TypedDict):
+    total: Annotated[str, "In GB (10⁹ bytes)"]
+    total_gib: Annotated[str, "In GiB (2³⁰ bytes)"]
+    weights: str
+
+
+class MemoryAnswer(TypedDict):
+    """Memory for weights, KV cache and (when training) gradients and optimiser states."""
+
+    mode: Literal["inference", "training", "lora", "qlora"]
+    params: int
+    dtype: DtypeName
+    kv_dtype: DtypeName
+    weights_bytes: Annotated[int, "Parameters × bits ÷ 8, exact for the plain types"]
+    kv_cache_bytes: Annotated[
+        int, "2 × layers × kv_heads × head_dim × context × batch × bytes per element"
+    ]
+    overhead_bytes: int
+    total_bytes: int
+    breakdown: list[MemoryPart]
+    assumptions: list[str]
+    fits_on: list[GpuFit]
+    display: MemoryDisplay
+    estimate: Annotated[bool, "The model's size was never published: all of it is an estimate"]
 
 
 def memory(cleaned: dict[str, Any]) -> Result:
@@ -25,7 +70,7 @@ def memory(cleaned: dict[str, Any]) -> Result:
         batch=cleaned.get("batch") or 1,
         mode=cleaned.get("mode") or "inference",
     )
-    fits = [
+    fits: list[GpuFit] = [
         {
             "gpu": fit.gpu.slug,
             "name": fit.gpu.name,
@@ -48,29 +93,30 @@ def memory(cleaned: dict[str, Any]) -> Result:
     notes = source_note(model)
     if model is not None and model.is_estimate:
         notes.append("Every figure below rests on that estimate.")
-    return Result(
-        data={
-            "mode": estimate.mode,
-            "params": estimate.params,
-            "dtype": estimate.dtype.name,
-            "kv_dtype": estimate.kv_dtype.name,
-            "weights_bytes": estimate.weights_bytes,
-            "kv_cache_bytes": estimate.kv_cache_bytes,
-            "overhead_bytes": estimate.overhead_bytes,
-            "total_bytes": estimate.total_bytes,
-            "breakdown": [
-                {"label": i.label, "bytes": i.bytes, "exact": i.exact, "note": i.note}
-                for i in estimate.breakdown
-            ],
-            "assumptions": list(estimate.assumptions),
-            "fits_on": fits,
-            "display": {
-                "total": str(human_bytes(estimate.total_bytes)),
-                "total_gib": str(human_bytes(estimate.total_bytes, binary=True)),
-                "weights": str(human_bytes(estimate.weights_bytes)),
-            },
-            "estimate": bool(model is not None and model.is_estimate),
+    answer: MemoryAnswer = {
+        "mode": estimate.mode,
+        "params": estimate.params,
+        "dtype": estimate.dtype.name,
+        "kv_dtype": estimate.kv_dtype.name,
+        "weights_bytes": estimate.weights_bytes,
+        "kv_cache_bytes": estimate.kv_cache_bytes,
+        "overhead_bytes": estimate.overhead_bytes,
+        "total_bytes": estimate.total_bytes,
+        "breakdown": [
+            {"label": i.label, "bytes": i.bytes, "exact": i.exact, "note": i.note}
+            for i in estimate.breakdown
+        ],
+        "assumptions": list(estimate.assumptions),
+        "fits_on": fits,
+        "display": {
+            "total": str(human_bytes(estimate.total_bytes)),
+            "total_gib": str(human_bytes(estimate.total_bytes, binary=True)),
+            "weights": str(human_bytes(estimate.weights_bytes)),
         },
+        "estimate": bool(model is not None and model.is_estimate),
+    }
+    return Result(
+        data=answer,
         headline=[
             (
                 "Total memory",

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Annotated, Any, NotRequired, TypedDict
 
 from calculators import charts
 from calculators.models import CatalogModel
 from calculators.results.result import Result, Step, n
 from sizing import human_count
+
+
+class ScaleModel(TypedDict):
+    slug: str
+    name: str
+    parameters: int
+    estimate: Annotated[bool, "The size was never published: an estimate"]
+    display: str
+    organisation: str
+    open_weights: bool
+
+
+class ScaleAnswer(TypedDict):
+    """Catalog models by size, and how many times bigger `large` is than `small` (only
+    `models`, empty, when the catalog is)."""
+
+    models: list[ScaleModel]
+    small: NotRequired[str]
+    large: NotRequired[str]
+    ratio: NotRequired[float]
 
 
 def scale(cleaned: dict[str, Any], models: list[CatalogModel]) -> Result:
@@ -19,14 +39,14 @@ def scale(cleaned: dict[str, Any], models: list[CatalogModel]) -> Result:
     small = by_slug.get(cleaned.get("small") or "", sized[0] if sized else None)
     large = by_slug.get(cleaned.get("large") or "", sized[-1] if sized else None)
     if not sized or small is None or large is None:
-        return Result(data={"models": []}, notes=["The catalog is empty."])
+        return Result(data=ScaleAnswer(models=[]), notes=["The catalog is empty."])
     (small_model, small_params), (large_model, large_params) = small, large
     ratio = Fraction(large_params or 1, small_params or 1)
-    rows = [
+    rows: list[ScaleModel] = [
         {
             "slug": m.slug,
             "name": m.name,
-            "parameters": p,
+            "parameters": p or 0,
             "estimate": m.is_estimate,
             "display": str(human_count(p or 0)),
             "organisation": m.organisation,
@@ -35,12 +55,9 @@ def scale(cleaned: dict[str, Any], models: list[CatalogModel]) -> Result:
         for m, p in sized
     ]
     return Result(
-        data={
-            "models": rows,
-            "small": small_model.slug,
-            "large": large_model.slug,
-            "ratio": float(ratio),
-        },
+        data=ScaleAnswer(
+            models=rows, small=small_model.slug, large=large_model.slug, ratio=float(ratio)
+        ),
         headline=[
             ("Size ratio", f"{float(ratio):,.0f}×", f"{large_model.name} ÷ {small_model.name}")
         ],

@@ -2,12 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, TypedDict, cast
 
 from calculators import charts
 from calculators.models import CatalogModel
 from calculators.results.result import Result, Step, n, source_note
 from sizing import Architecture, count_parameters, human_count, projections
+from sizing.architecture import BiasKind, MlpKind, NormKind
+
+
+class ParameterBreakdown(TypedDict):
+    """Parameters by part; they add up to `total`."""
+
+    embedding: Annotated[int, "The token embedding table: vocab × hidden"]
+    positions: Annotated[int, "Learned position embeddings (0 with rotary)"]
+    attention: Annotated[int, "q, k, v and o projections of every layer, with their biases"]
+    mlp: Annotated[int, "Every layer's MLP, every expert of a mixture counted"]
+    router: Annotated[int, "A mixture's routers: hidden × experts per layer"]
+    norms: Annotated[int, "Two norms per layer and one final norm"]
+    head: Annotated[int, "The output head (0 when tied to the embedding)"]
+
+
+class CountDisplay(TypedDict):
+    total: Annotated[str, "Total, rounded for reading (e.g. 8.0B)"]
+    active: Annotated[str, "Active per token, rounded for reading"]
+
+
+class ArchitectureData(TypedDict):
+    """The architecture counted, every default filled in."""
+
+    layers: int
+    hidden: int
+    heads: int
+    kv_heads: int
+    head_dim: int
+    ffn: int
+    vocab: int
+    mlp: MlpKind
+    norm: NormKind
+    bias: BiasKind
+    tied: bool
+    positions: int
+    experts: int
+    active_experts: int
+
+
+class ParametersAnswer(TypedDict):
+    """A decoder-only transformer's parameters, counted exactly."""
+
+    total: Annotated[int, "Every parameter"]
+    active: Annotated[int, "Parameters one token runs through (a mixture's active experts)"]
+    breakdown: ParameterBreakdown
+    display: CountDisplay
+    architecture: ArchitectureData
 
 
 def parameters(cleaned: dict[str, Any]) -> Result:
@@ -125,17 +172,19 @@ def parameters(cleaned: dict[str, Any]) -> Result:
         notes.append(
             f"Published figure: {n(model.published_parameters)} — our count {relation} it."
         )
-    return Result(
-        data={
-            "total": count.total,
-            "active": count.active,
-            "breakdown": dict(count.breakdown),
-            "display": {
-                "total": str(human_count(count.total)),
-                "active": str(human_count(count.active)),
-            },
-            "architecture": architecture_data(arch),
+    # sizing's breakdown is a plain dict; the API's schema test holds it to ParameterBreakdown.
+    answer: ParametersAnswer = {
+        "total": count.total,
+        "active": count.active,
+        "breakdown": cast(ParameterBreakdown, dict(count.breakdown)),
+        "display": {
+            "total": str(human_count(count.total)),
+            "active": str(human_count(count.active)),
         },
+        "architecture": architecture_data(arch),
+    }
+    return Result(
+        data=answer,
         headline=headline,
         steps=steps,
         assumptions=assumptions,
@@ -148,7 +197,7 @@ def parameters(cleaned: dict[str, Any]) -> Result:
     )
 
 
-def architecture_data(arch: Architecture) -> dict[str, Any]:
+def architecture_data(arch: Architecture) -> ArchitectureData:
     return {
         "layers": arch.layers,
         "hidden": arch.hidden,

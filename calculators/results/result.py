@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +19,14 @@ class Step:
 
 @dataclass
 class Result:
-    data: dict[str, Any]  # the API's answer: exact integers, plain JSON types
+    # The API's answer: exact integers, plain JSON types; each calculator's is a TypedDict
+    # beside the function that builds it, and the API's description is made from that type.
+    data: Mapping[str, Any]
     headline: list[tuple[str, str, str]] = field(default_factory=list)  # label, value, detail
     steps: list[Step] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     chart: str = ""  # trusted, server-rendered SVG
-    fits: list[dict[str, Any]] = field(default_factory=list)
+    fits: Sequence[Mapping[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 

@@ -4,17 +4,36 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
 from calculators.models import CatalogModel
 from calculators.results.result import Result, Step, n, source_note
 from sizing import (
+    GPUS,
     Architecture,
     chinchilla_loss,
     count_parameters,
     estimate_training,
     human_count,
 )
+
+
+class TrainingAnswer(TypedDict):
+    """Training compute, time and cost."""
+
+    params: int
+    active_params: int
+    tokens: int
+    optimal_tokens: Annotated[int, "Compute-optimal tokens: 20 per parameter"]
+    flops: Annotated[int, "6 × active parameters × tokens, exact"]
+    gpu: Annotated[str, {"enum": [gpu.slug for gpu in GPUS]}]
+    gpus: int
+    mfu: float
+    gpu_hours: float
+    days: float
+    cost: Annotated[float | None, "In dollars; null without a price"]
+    chinchilla_loss: Annotated[float, "Chinchilla's fitted loss (a curve fit, not a promise)"]
+    assumptions: list[str]
 
 
 def _fraction(value: Decimal | None, default: Fraction) -> Fraction:
@@ -87,22 +106,23 @@ def training(cleaned: dict[str, Any]) -> Result:
     ]
     if estimate.cost is not None:
         headline.append(("Cost", f"${estimate.cost:,.0f}", "compute only"))
+    answer: TrainingAnswer = {
+        "params": estimate.params,
+        "active_params": estimate.active_params,
+        "tokens": estimate.tokens,
+        "optimal_tokens": estimate.optimal_tokens,
+        "flops": estimate.flops,
+        "gpu": gpu.slug,
+        "gpus": estimate.gpus,
+        "mfu": float(estimate.mfu),
+        "gpu_hours": estimate.gpu_hours,
+        "days": estimate.days,
+        "cost": estimate.cost,
+        "chinchilla_loss": loss,
+        "assumptions": list(estimate.assumptions),
+    }
     return Result(
-        data={
-            "params": estimate.params,
-            "active_params": estimate.active_params,
-            "tokens": estimate.tokens,
-            "optimal_tokens": estimate.optimal_tokens,
-            "flops": estimate.flops,
-            "gpu": gpu.slug,
-            "gpus": estimate.gpus,
-            "mfu": float(estimate.mfu),
-            "gpu_hours": estimate.gpu_hours,
-            "days": estimate.days,
-            "cost": estimate.cost,
-            "chinchilla_loss": loss,
-            "assumptions": list(estimate.assumptions),
-        },
+        data=answer,
         headline=headline,
         steps=steps,
         assumptions=list(estimate.assumptions)

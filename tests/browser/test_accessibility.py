@@ -26,6 +26,7 @@ PAGES = {
     "search, nothing found": "/search/?q=zzqxj",
     "lesson": "/learn/what-the-numbers-mean/memory-and-precision/",
     "calculator": "/calculators/memory/",
+    "API documentation": "/api/",
     "404": "/glossary/no-such-term/",
 }
 

@@ -1,0 +1,132 @@
+"""The sizing endpoints and the number formats, as the API's description declares them.
+
+Each calculator is one endpoint, /api/v1/sizing/<slug>, described from its form and its answer
+type (calculators/definitions.py), so a new calculator is described by being defined. The
+catalog's endpoints join `ENDPOINTS` here, one declaration each.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, TypedDict
+
+from django.http import HttpRequest
+
+from calculators.api_description import Endpoint, Example, Refusal
+from calculators.api_http import ApiAnswer, read_only_json
+from calculators.definitions import CALCULATORS, Calculator
+from calculators.forms import ArchitectureForm
+from calculators.views import sizing_api
+from sizing import DTYPES
+
+SIZING = "Sizing"
+CATALOG = "Catalog"
+
+GPT2_SMALL = {
+    "layers": "12", "hidden": "768", "heads": "12", "vocab": "50257", "ffn": "3072",
+    "mlp": "standard", "norm": "layernorm", "bias": "all", "tied": "true", "positions": "1024",
+}  # fmt: skip
+# Real requests of the shipped catalog, beyond each calculator page's own defaults.
+MORE_EXAMPLES: dict[str, tuple[Example, ...]] = {
+    "parameters": (
+        Example("mixtral", "A mixture of experts: total and active", {"model": "mixtral-8x7b"}),
+        Example("gpt-2-small-fields", "GPT-2 small, field by field", GPT2_SMALL),
+    ),
+    "memory": (
+        Example(
+            "llama-3-70b-q4",
+            "Llama 3 70B in llama.cpp's q4_k_m",
+            {"model": "llama-3-70b", "dtype": "q4_k_m", "context": "8192"},
+        ),
+        Example("params-only", "Weights only, from a parameter count", {"params": "7000000000"}),
+    ),
+}
+
+
+def _inputs(calculator: Calculator) -> str:
+    form = calculator.form_class
+    if not issubclass(form, ArchitectureForm):
+        return "Every input is optional."
+    required = ", ".join(f"`{name}`" for name in form.ARCH_REQUIRED)
+    either = f"Give a catalog `model`, or an architecture: {required}"
+    if form.accepts_params:
+        either += ", or a bare parameter count `params`"
+    return either + ". The other fields have defaults."
+
+
+def sizing_endpoint(calculator: Calculator) -> Endpoint:
+    examples = [
+        Example("default", calculator.title, calculator.defaults),
+        *MORE_EXAMPLES.get(calculator.slug, ()),
+        Example("nothing-given", "Neither a model nor an architecture", {}, status=400)
+        if calculator.architecture
+        else Example("unknown-model", "A model not in the catalog", {"small": "gpt-9"}, status=400),
+    ]
+    return Endpoint(
+        path=f"/api/v1/sizing/{calculator.slug}",
+        operation_id=f"sizing_{calculator.slug}",
+        summary=calculator.title,
+        description=f"{calculator.summary} {_inputs(calculator)} The same form validates the "
+        "calculator's page, its embedded widget and this endpoint, so the three agree. "
+        "Unknown query parameters are ignored.",
+        tag=SIZING,
+        view=sizing_api,
+        view_kwargs={"slug": calculator.slug},
+        query=calculator.form_class,
+        answer=calculator.answer,
+        refusals=(Refusal(400, "An input is invalid: each field's messages."),),
+        examples=tuple(examples),
+        rate_limited=True,
+    )
+
+
+class NumberFormat(TypedDict):
+    name: Annotated[str, "As the sizing endpoints' `dtype` takes it"]
+    bits_per_weight: Annotated[
+        float, "Averaged over a block for block formats; exact (a binary fraction) when `exact`"
+    ]
+    exact: Annotated[bool, "False when bits_per_weight is a measured average (llama.cpp mixes)"]
+    note: str
+    source: Annotated[str | None, "Where the layout or the figure comes from", {"format": "uri"}]
+
+
+class FormatList(TypedDict):
+    """The number formats weights can be stored in, as the calculators know them."""
+
+    formats: list[NumberFormat]
+
+
+@read_only_json
+def format_list(request: HttpRequest) -> ApiAnswer[FormatList]:
+    return ApiAnswer[FormatList](
+        {
+            "formats": [
+                {
+                    "name": dtype.name,
+                    "bits_per_weight": float(dtype.bits),
+                    "exact": dtype.exact,
+                    "note": dtype.note,
+                    "source": dtype.source or None,
+                }
+                for dtype in DTYPES.values()
+            ]
+        }
+    )
+
+
+FORMATS = Endpoint(
+    path="/api/v1/formats",
+    operation_id="format_list",
+    summary="Number formats",
+    description="Every number format the sizing endpoints take as `dtype`, `kv_dtype` (plain "
+    "types, GGUF blocks and mixes, NF4), with its bits per weight and whether that figure is "
+    "exact (from the block layout) or a measured average.",
+    tag=CATALOG,
+    view=format_list,
+    answer=FormatList,
+    examples=(Example("all", "Every format"),),
+)
+
+ENDPOINTS: list[Endpoint] = [
+    *(sizing_endpoint(calculator) for calculator in CALCULATORS.values()),
+    FORMATS,
+]
