@@ -186,7 +186,7 @@ def test_the_import_refuses_an_faq_answer_past_its_limit(tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("import_content", str(tmp_path))
     assert (
-        "tokens.yaml: FAQ answer: This text is 5,001 characters long; the limit is 5,000."
+        "tokens.yaml: faqs[0]: answer: This text is 5,001 characters long; the limit is 5,000."
         in str(caught.value)
     )
     assert not Term.objects.exists()
