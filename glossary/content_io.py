@@ -297,7 +297,9 @@ def _save_old_slugs(item: dict[str, Any], term: Term, problems: list[str]) -> No
                 f"{where}: old_slugs: {old!r} is the address of the term “{owner}”{line}."
             )
             continue
-        SlugRedirect.objects.update_or_create(old_slug=old, defaults={"term": term})
+        SlugRedirect.objects.update_or_create(
+            old_slug=old, defaults={"term": term, "deleted_term": None}
+        )
 
 
 def _import_term(
@@ -471,6 +473,6 @@ def link_addresses() -> set[str]:
     """Every slug a [[link]] may name: the terms', their old slugs and their aliases'."""
     return (
         set(Term.objects.values_list("slug", flat=True))
-        | set(SlugRedirect.objects.values_list("old_slug", flat=True))
+        | set(SlugRedirect.objects.filter(term__isnull=False).values_list("old_slug", flat=True))
         | set(Alias.objects.values_list("slug", flat=True))
     )

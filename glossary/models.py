@@ -439,14 +439,20 @@ class Resource(models.Model):
 
 
 class SlugRedirect(models.Model):
-    """An address a term used to have: /glossary/<old_slug>/ answers 301 to the term."""
+    """An address a term used to have: /glossary/<old_slug>/ answers 301 to the term.
+
+    Deleting the term keeps the row, pointing nowhere (`term` null) and remembering whose it
+    was (`deleted_term`), so that recovering the term from the History gives it back its old
+    addresses (services.terms_restored); until then the address is simply not found."""
 
     old_slug = models.SlugField(max_length=120, unique=True, validators=[refuse_control_characters])
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="old_slugs")
+    term = models.ForeignKey(Term, on_delete=models.SET_NULL, null=True, related_name="old_slugs")
+    deleted_term = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"/glossary/{self.old_slug}/ → {self.term.slug}"
+        target = self.term.slug if self.term else "(a deleted term)"
+        return f"/glossary/{self.old_slug}/ → {target}"
 
 
 # --- Name rules and link resolution, shared by the models above and the importer. ---
@@ -481,7 +487,9 @@ def linked_terms(slugs: Iterable[str]) -> dict[str, Term]:
     if wanted:
         found.update((t.slug, t) for t in Term.objects.filter(slug__in=wanted))
     if wanted - set(found):
-        old = SlugRedirect.objects.filter(old_slug__in=wanted - set(found)).select_related("term")
+        old = SlugRedirect.objects.filter(
+            old_slug__in=wanted - set(found), term__isnull=False
+        ).select_related("term")
         found.update((r.old_slug, r.term) for r in old)
     if wanted - set(found):
         aliases = Alias.objects.filter(slug__in=wanted - set(found)).select_related("term")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from content.rendering import linked_slugs
@@ -32,7 +33,9 @@ def term_save(*, term: Term, previous: LinkFace | None) -> None:
     with transaction.atomic():
         term.save()
         if previous is not None and previous.slug and previous.slug != term.slug:
-            SlugRedirect.objects.update_or_create(old_slug=previous.slug, defaults={"term": term})
+            SlugRedirect.objects.update_or_create(
+                old_slug=previous.slug, defaults={"term": term, "deleted_term": None}
+            )
         SlugRedirect.objects.filter(old_slug=term.slug).delete()
         term_record_links(term=term)
         if previous is not None and previous.slug and previous != term.face():
@@ -46,6 +49,8 @@ def term_delete(*, term: Term) -> None:
     with transaction.atomic():
         # Read before the delete, which takes these rows with it.
         pages = _pages_linking_to(term, itself=False)
+        # Its old addresses stay, pointing nowhere, for a recovery to give back.
+        term.old_slugs.update(deleted_term=term.pk)
         term.delete()
         for page in pages:
             page.rerender()
@@ -103,6 +108,10 @@ def terms_restored(*, before: Mapping[int, LinkFace | None]) -> None:
     today's terms, record its links (its FAQ answers came back too), keep an old address
     working, and re-render the pages showing it if its name, definition or status changed."""
     with transaction.atomic():
+        # A recovered term's old addresses answer for it again (term_delete kept them).
+        SlugRedirect.objects.filter(term__isnull=True, deleted_term__in=list(before)).update(
+            term_id=F("deleted_term"), deleted_term=None
+        )
         for term in Term.objects.filter(pk__in=list(before)):
             term_save(term=term, previous=before[term.pk])
             for faq in term.faqs.filter(answer__contains="[["):
