@@ -490,7 +490,7 @@ def linked_terms(slugs: Iterable[str]) -> dict[str, Term]:
         old = SlugRedirect.objects.filter(
             old_slug__in=wanted - set(found), term__isnull=False
         ).select_related("term")
-        found.update((r.old_slug, r.term) for r in old)
+        found.update((r.old_slug, r.term) for r in old if r.term is not None)
     if wanted - set(found):
         aliases = Alias.objects.filter(slug__in=wanted - set(found)).select_related("term")
         found.update((a.slug, a.term) for a in aliases)
