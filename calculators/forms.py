@@ -47,7 +47,10 @@ class BoundedIntegerField(forms.IntegerField):
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
-            value = value.strip().replace(",", "").replace("_", "")
+            text = value.strip()
+            value = text.replace(",", "").replace("_", "")
+            if text and not value:  # "," or "_": separators of no number
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
             if len(value) > MAX_DIGITS:
                 raise forms.ValidationError("That number is far too long.", code="too_long")
         return super().to_python(value)

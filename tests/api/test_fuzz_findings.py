@@ -32,3 +32,23 @@ def test_a_nul_in_a_term_slug_is_a_404_on_every_database(client: Client, slug):
     response = client.get(f"/api/v1/terms/{slug}")
     assert response.status_code == 404
     assert list(response.json()["errors"]) == ["slug"]
+
+
+@pytest.mark.parametrize("separators", [",", "_", ",,", " , "])
+def test_a_number_of_separators_alone_is_refused_not_taken_as_left_out(client: Client, separators):
+    # schemathesis: "experts=," was read as no number (the commas of "4,096" stripped to ""),
+    # so the answer was the model's own 200.
+    response = client.get(
+        "/api/v1/sizing/parameters", {"model": "mixtral-8x22b", "experts": separators}
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["experts"]
+
+
+def test_a_pasted_number_with_separators_is_still_read(client: Client):
+    response = client.get(
+        "/api/v1/sizing/parameters",
+        {"layers": "32", "hidden": "4,096", "heads": "32", "vocab": "128_256"},
+    )
+    assert response.status_code == 200
+    assert response.json()["architecture"]["hidden"] == 4096
