@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
@@ -63,3 +64,13 @@ def shipped_content(
         with django_db_blocker.block():  # a test without django_db still has no database
             yield shipped_content_dump
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    """A client signed in as a member of the Editors group (the migration's permissions). Test
+    files with an editor of their own define their own fixture, which takes precedence."""
+    user = django_user_model.objects.create_user("editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client

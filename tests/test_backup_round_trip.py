@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from admin_forms import AdminForm
 from content_folders import database_content, empty_database, write_sample_folder
-from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from factories import make_alias, make_faq, make_guide, make_lesson, make_relation, make_term
 from hypothesis import HealthCheck, given, settings
@@ -54,14 +53,6 @@ def rename(term: Term, slug: str) -> Term:
 
 
 # --- The admin, as an editor uses it -----------------------------------------------------------
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_user("editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

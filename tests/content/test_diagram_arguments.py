@@ -9,7 +9,6 @@ from io import StringIO
 import pytest
 from admin_forms import AdminForm
 from content_folders import write_sample_folder
-from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.utils.html import escape
 from factories import make_guide, make_term
@@ -49,14 +48,6 @@ def test_an_argument_a_diagram_does_not_take_is_named_as_a_widget_names_it(argum
 
 
 # --- Every path that saves Markdown -----------------------------------------------------------
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_user("editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
 
 
 def admin_form(client, url: str, form_id: str) -> AdminForm:

@@ -14,7 +14,6 @@ import markdown
 import pytest
 import yaml
 from admin_forms import AdminForm
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from factories import make_guide, make_term
@@ -193,14 +192,6 @@ def test_the_import_refuses_an_faq_answer_past_its_limit(tmp_path):
 
 
 # --- The admin ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_user("editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
 
 
 def _add_term_form(client) -> AdminForm:
