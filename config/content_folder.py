@@ -22,6 +22,7 @@ from calculators.models import CatalogModel
 from content.catalog_files import export_catalog, read_catalog, save_catalog
 from content.yaml_io import ContentError, all_or_nothing
 from glossary.content_io import ImportReport, export_glossary, read_directory, save_glossary
+from glossary.corrections_io import export_corrections, read_corrections, save_corrections
 from glossary.models import Term, Topic
 from learning.content_io import export_guides, read_guides, save_guides
 from learning.models import Guide
@@ -30,6 +31,7 @@ CATALOG_FILE = "models.yaml"
 TOPICS_FILE = "topics.yaml"
 TERMS_FOLDER = "terms"
 GUIDES_FOLDER = "guides"
+CORRECTIONS_FILE = "corrections.yaml"
 
 T = TypeVar("T")
 
@@ -40,6 +42,7 @@ class FolderReport:
     glossary: ImportReport = field(default_factory=ImportReport)
     guides: int = 0
     lessons: int = 0
+    corrections: int = 0
     unresolved: list[str] = field(default_factory=list)  # (export) links no term answers
     removed: list[Path] = field(default_factory=list)  # (export) files of content that is gone
 
@@ -48,7 +51,7 @@ class FolderReport:
         return (
             f"{self.models} catalog models, {glossary.topics} topics, {glossary.terms} terms "
             f"({len(glossary.created)} new), {glossary.relations} relations, "
-            f"{self.guides} guides and {self.lessons} lessons"
+            f"{self.guides} guides, {self.lessons} lessons and {self.corrections} corrections"
         )
 
 
@@ -58,17 +61,26 @@ def import_folder(directory: Path) -> FolderReport:
     catalog_file = directory / CATALOG_FILE
     has_glossary = (directory / TOPICS_FILE).is_file() or (directory / TERMS_FOLDER).is_dir()
     guides_folder = directory / GUIDES_FOLDER
-    if not (catalog_file.is_file() or has_glossary or guides_folder.is_dir()):
+    corrections_file = directory / CORRECTIONS_FILE
+    if not (
+        catalog_file.is_file()
+        or has_glossary
+        or guides_folder.is_dir()
+        or corrections_file.is_file()
+    ):
         raise ContentError(
             [
-                f"{directory}: no {CATALOG_FILE}, {TOPICS_FILE}, {TERMS_FOLDER}/ or "
-                f"{GUIDES_FOLDER}/ to import."
+                f"{directory}: no {CATALOG_FILE}, {TOPICS_FILE}, {TERMS_FOLDER}/, "
+                f"{GUIDES_FOLDER}/ or {CORRECTIONS_FILE} to import."
             ]
         )
     problems: list[str] = []
     catalog = _read(read_catalog, catalog_file, problems) if catalog_file.is_file() else None
     glossary = _read(read_directory, directory, problems) if has_glossary else None
     guides = _read(read_guides, guides_folder, problems) if guides_folder.is_dir() else None
+    corrections = (
+        _read(read_corrections, corrections_file, problems) if corrections_file.is_file() else None
+    )
     if problems:
         raise ContentError(problems)
 
@@ -83,6 +95,8 @@ def import_folder(directory: Path) -> FolderReport:
             report.glossary = save_glossary(*glossary, problems)
         if guides is not None and not problems:
             report.guides, report.lessons = save_guides(guides, problems)
+        if corrections is not None and not problems:
+            report.corrections = save_corrections(corrections, problems, file=CORRECTIONS_FILE)
     return report
 
 
@@ -125,6 +139,7 @@ def export_folder(directory: Path) -> FolderReport:
         report.unresolved += unresolved
         report.guides = Guide.objects.count()
         report.lessons = len(lessons_written) - report.guides
+        report.corrections = export_corrections(directory / CORRECTIONS_FILE)
     report.removed = _remove_stale_files(directory, {*written, *lessons_written})
     return report
 

@@ -14,6 +14,7 @@ NAV_NAMES = {
     "learn": "learning:index",
     "calculators": "calculators:index",
     "api": "api-docs",
+    "corrections": "glossary:corrections",
     "search": "search:results",
     "suggest": "search:suggest",
 }

@@ -83,6 +83,7 @@ class PageSitemap(Sitemap):
             "glossary:topics",
             "learning:index",
             "calculators:index",
+            "glossary:corrections",
             *[f"calc:{slug}" for slug in CALCULATORS],
         ]
 

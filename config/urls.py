@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from calculators import api as calculators_api
 from config import api_views, views
 from config.sitemaps import SITEMAPS
-from glossary.feeds import TermFeed
+from glossary.feeds import CorrectionFeed, TermFeed
 from search import views as search_views
 
 admin.site.site_header = "Weights & Measures — editors"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feeds/terms.atom", TermFeed(), name="term-feed"),
+    path("feeds/corrections.atom", CorrectionFeed(), name="corrections-feed"),
     path("api/", api_views.api_docs, name="api-docs"),
     path("api/v1/", api_views.api_index, name="api-index"),
     path("api/v1/openapi.json", api_views.openapi_json, name="openapi"),

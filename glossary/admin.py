@@ -20,6 +20,7 @@ from glossary.models import (
     FAQ,
     FAQS_PER_TERM_MAX,
     Alias,
+    Correction,
     LinkFace,
     Relation,
     Resource,
@@ -275,3 +276,14 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     list_display = ("old_slug", "term", "created")
     search_fields = ("old_slug", "term__name")
     autocomplete_fields = ("term",)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(GlossaryVersionAdmin):
+    """The public corrections log (/corrections/): one row per corrected figure or claim."""
+
+    list_display = ("date", "page", "old", "new")
+    list_filter = ("date",)
+    search_fields = ("page", "old", "new")
+    date_hierarchy = "date"
+    fields = ("date", "page", "old", "new", "source")

@@ -6,6 +6,7 @@ feed into a 500, or into XML no reader can parse, for every subscriber."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.syndication.views import Feed
@@ -14,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from caching.origin import absolute_url
 from calculators.plain_text import xml_safe
-from glossary.models import Term
+from glossary.models import Correction, Term
 
 
 class TermFeed(Feed):
@@ -46,3 +47,40 @@ class TermFeed(Feed):
 
     def item_pubdate(self, item: Term) -> Any:
         return item.published_at or item.created
+
+
+class CorrectionFeed(Feed):
+    """/feeds/corrections.atom: each corrected figure or claim, as the log page shows it."""
+
+    feed_type = Atom1Feed
+    title = "Weights & Measures — corrections"
+    subtitle = "Every figure or claim we corrected, what it said, what it says now, and why."
+
+    def link(self) -> str:
+        return absolute_url(reverse("glossary:corrections"))
+
+    def feed_url(self) -> str:
+        return absolute_url(reverse("corrections-feed"))
+
+    def items(self) -> Any:
+        return Correction.objects.all()[:100]
+
+    def item_link(self, item: Correction) -> str:
+        # One entry per correction: the log's anchor for it, not the page (a page corrected
+        # twice would otherwise give two entries one address).
+        return absolute_url(reverse("glossary:corrections") + f"#correction-{item.pk}")
+
+    def item_guid(self, item: Correction) -> str:
+        return self.item_link(item)
+
+    def item_title(self, item: Correction) -> str:
+        return xml_safe(f"Corrected on {item.page}")
+
+    def item_description(self, item: Correction) -> str:
+        return xml_safe(f"It said: {item.old} It says now: {item.new} Source: {item.source}")
+
+    def item_pubdate(self, item: Correction) -> Any:
+        return datetime.datetime.combine(item.date, datetime.time(), tzinfo=datetime.UTC)
+
+    def item_updateddate(self, item: Correction) -> Any:
+        return self.item_pubdate(item)

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -523,3 +523,66 @@ def link_errors(rendered: Rendered) -> list[str]:
         f"[[{target}]] links to a term that does not exist." for target in rendered.missing_links
     ]
     return messages + rendered.shortcode_errors
+
+
+CORRECTION_PAGE_PATTERN = r"^(terms/[a-z0-9-]+|guides/[a-z0-9-]+/[a-z0-9-]+)$"
+
+
+class Correction(models.Model):
+    """One corrected figure or claim in the published content, for the public corrections log
+    (/corrections/ and its Atom feed): what a page said, what it says now, and the source."""
+
+    date = models.DateField(help_text="When the corrected text was published.")
+    page = models.CharField(
+        max_length=200,
+        validators=[
+            refuse_control_characters,
+            RegexValidator(
+                CORRECTION_PAGE_PATTERN,
+                "Name the page as terms/<slug> or guides/<guide>/<lesson>.",
+            ),
+        ],
+        help_text="terms/<slug> or guides/<guide>/<lesson>.",
+    )
+    old = models.TextField(
+        "what it said",
+        max_length=1000,
+        validators=[refuse_control_characters],
+        help_text="The wrong figure or claim, as it read (plain text).",
+    )
+    new = models.TextField(
+        "what it says now",
+        max_length=1000,
+        validators=[refuse_control_characters],
+        help_text="The corrected figure or claim (plain text).",
+    )
+    source = models.URLField(
+        max_length=500,
+        validators=[refuse_control_characters],
+        help_text="The primary source the correction rests on.",
+    )
+
+    class Meta:
+        ordering = ["-date", "page", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "page", "old"], name="correction_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.page}"
+
+    def clean(self) -> None:
+        self.old = " ".join((self.old or "").split())
+        self.new = " ".join((self.new or "").split())
+        if self.old and self.old == self.new:
+            raise ValidationError({"new": "The correction says the same as the old text."})
+
+    @property
+    def page_url(self) -> str:
+        """The corrected page's address (the page may since have moved: its old slug
+        redirects to the new one)."""
+        kind, _, rest = self.page.partition("/")
+        if kind == "terms":
+            return term_url(rest)
+        guide, _, lesson = rest.partition("/")
+        return reverse("learning:lesson", kwargs={"guide": guide, "lesson": lesson})

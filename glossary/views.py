@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from calculators.forms import first_error
 from glossary.forms import TopicFilterForm
-from glossary.models import Term, Topic
+from glossary.models import Correction, Term, Topic
 from glossary.selectors import (
     group_by_letter,
     index_terms,
@@ -114,3 +114,14 @@ def term_share_image(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_safe
+def correction_list(request: HttpRequest) -> HttpResponse:
+    """The public corrections log: every corrected figure or claim, newest first."""
+    corrections = list(Correction.objects.all())
+    return render(
+        request,
+        "glossary/corrections.html",
+        {"corrections": corrections, "count": len(corrections)},
+    )

@@ -17,7 +17,16 @@ from django.db import models
 
 from calculators.models import CatalogModel
 from content.yaml_io import write_yaml
-from glossary.models import FAQ, Alias, Relation, Resource, SlugRedirect, Term, Topic
+from glossary.models import (
+    FAQ,
+    Alias,
+    Correction,
+    Relation,
+    Resource,
+    SlugRedirect,
+    Term,
+    Topic,
+)
 from learning.models import Choice, Guide, Lesson, Question
 
 CATALOG: list[dict[str, Any]] = [
@@ -159,6 +168,16 @@ LESSONS: list[dict[str, Any]] = [
     },
 ]
 
+CORRECTIONS: list[dict[str, Any]] = [
+    {
+        "date": datetime.date(2026, 12, 1),
+        "page": "terms/alpha",
+        "old": "Alpha is 2 bytes.",
+        "new": "Alpha is 4 bytes.",
+        "source": "https://example.com/alpha-datasheet",
+    },
+]
+
 GUIDE_FOLDER = f"guides/{GUIDE['slug']}"
 SAMPLE_FILES = {
     "catalog": "models.yaml",
@@ -166,6 +185,7 @@ SAMPLE_FILES = {
     "term": "terms/alpha.yaml",
     "guide": f"{GUIDE_FOLDER}/guide.yaml",
     "lesson": f"{GUIDE_FOLDER}/01-first-lesson.yaml",
+    "corrections": "corrections.yaml",
 }
 
 
@@ -173,6 +193,7 @@ def write_sample_folder(directory: Path) -> Path:
     """The sample folder, written into `directory` (made if missing); returns it."""
     write_yaml(directory / "models.yaml", CATALOG)
     write_yaml(directory / "topics.yaml", TOPICS)
+    write_yaml(directory / "corrections.yaml", CORRECTIONS)
     for slug, term in TERMS.items():
         write_yaml(directory / "terms" / f"{slug}.yaml", term)
     write_yaml(directory / GUIDE_FOLDER / "guide.yaml", GUIDE)
@@ -183,7 +204,7 @@ def write_sample_folder(directory: Path) -> Path:
 
 # Each kind of row, with the lookups that name the rows it points to (ids change on import).
 NATURAL_KEYS: dict[type[models.Model], tuple[str, ...]] = {
-    CatalogModel: (), Topic: (), Term: (), Guide: (),
+    CatalogModel: (), Topic: (), Term: (), Guide: (), Correction: (),
     Alias: ("term__slug",), FAQ: ("term__slug",), Resource: ("term__slug",),
     SlugRedirect: ("term__slug",), Relation: ("source__slug", "target__slug"),
     Lesson: ("guide__slug",), Question: ("lesson__guide__slug", "lesson__slug"),
@@ -225,5 +246,5 @@ def database_content() -> dict[str, list[str]]:
 
 
 def empty_database() -> None:
-    for model in (Guide, Term, Topic, CatalogModel):
+    for model in (Guide, Term, Topic, CatalogModel, Correction):
         model.objects.all().delete()

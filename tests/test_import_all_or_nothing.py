@@ -53,6 +53,8 @@ BROKEN_AFTER_A_VALID_CATALOG = {
     "a topic": ("topics", "name: Hardware", "name: Basics"),
     # Catalog and glossary are saved; the lesson's problem is found last.
     "a lesson": ("lesson", "correct: true", "correct: false"),
+    # Everything else is saved; the correction's page is checked last.
+    "a correction": ("corrections", "page: terms/alpha", "page: glossary/alpha"),
 }
 
 

@@ -549,7 +549,8 @@ def test_any_change_to_a_valid_file_imports_or_is_refused_with_a_message(
 
 def test_the_sample_folder_itself_imports(tmp_path):
     output = import_content(write_sample_folder(tmp_path / "content"))
-    assert "2 catalog models, 2 topics, 3 terms (3 new), 2 relations, 1 guides and 2 lessons" in (
-        output
+    assert (
+        "2 catalog models, 2 topics, 3 terms (3 new), 2 relations, 1 guides, 2 lessons and "
+        "1 corrections" in output
     )
     assert (tmp_path / "content" / GUIDE_FOLDER / "guide.yaml").exists()
