@@ -506,6 +506,8 @@ def concurrent_users(
     """Conversations of ``context`` tokens that fit after the weights, per KV-cache
     format: (usable memory × cards − weights) ÷ one conversation's KV cache
     (``sizing.memory.kv_cache_bytes``), rounded down; 0 when the weights leave no room.
+    Over several cards the memory is pooled; KV heads replicated by tensor parallelism
+    (fewer KV heads than cards) would take more: ``tensor_parallel`` counts them.
 
     Llama 3 8B in bf16 on one 80 GiB card at 8k tokens: 1 GiB per conversation in bf16.
 
