@@ -110,7 +110,7 @@ def test_any_count_written_out_reads_back(count):
     assert parse_count("params", f"{count:,}") == count
 
 
-@given(st.integers(min_value=0, max_value=10**6), st.sampled_from(["k", "M", "B", "T"]))
+@given(st.integers(min_value=0, max_value=10**5), st.sampled_from(["k", "M", "B", "T"]))
 def test_suffixes_multiply_exactly(count, suffix):
     scale = {"k": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}[suffix]
     assert parse_count("params", f"{count}{suffix}") == count * scale
