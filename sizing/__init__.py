@@ -46,6 +46,27 @@ from sizing.memory import (
     lora_parameters,
     split_weights_bytes,
 )
+from sizing.plans import (
+    CardFit,
+    CardLoad,
+    Command,
+    ModelFit,
+    OffloadPoint,
+    ParallelPlan,
+    UsableMemory,
+    UsersFit,
+    concurrent_users,
+    fit,
+    llama_server_command,
+    offload_series,
+    offload_tokens_per_second,
+    pipeline_parallel,
+    split_layers,
+    tensor_parallel,
+    usable_memory,
+    vllm_serve_command,
+    what_fits,
+)
 from sizing.precision import (
     DTYPES,
     KV_CACHE_DTYPES,
@@ -54,6 +75,17 @@ from sizing.precision import (
     get_dtype,
     get_kv_dtype,
     weights_bytes,
+)
+from sizing.quantities import parse_context, parse_count, parse_fraction
+from sizing.speed import (
+    BANDS,
+    Band,
+    CalibrationPoint,
+    ExpectedSpeed,
+    calibration_point,
+    decode_ceiling,
+    expected_speed,
+    fit_bands,
 )
 from sizing.validation import SizingError
 
@@ -106,4 +138,37 @@ __all__ = [
     "split_weights_bytes",
     "training_flops",
     "weights_bytes",
+    # plans (issue #19)
+    "CardFit",
+    "CardLoad",
+    "Command",
+    "ModelFit",
+    "OffloadPoint",
+    "ParallelPlan",
+    "UsableMemory",
+    "UsersFit",
+    "concurrent_users",
+    "fit",
+    "llama_server_command",
+    "offload_series",
+    "offload_tokens_per_second",
+    "pipeline_parallel",
+    "split_layers",
+    "tensor_parallel",
+    "usable_memory",
+    "vllm_serve_command",
+    "what_fits",
+    # speed
+    "BANDS",
+    "Band",
+    "CalibrationPoint",
+    "ExpectedSpeed",
+    "calibration_point",
+    "decode_ceiling",
+    "expected_speed",
+    "fit_bands",
+    # quantities
+    "parse_context",
+    "parse_count",
+    "parse_fraction",
 ]
