@@ -122,7 +122,8 @@ def test_every_shipped_term_meets_the_editorial_bar(shipped):
         assert len(term.relations_out.all()) + len(term.relations_in.all()) >= 3, term.slug
         assert {r.kind for r in term.resources.all()} & PRIMARY_SOURCE_KINDS, term.slug
         assert term.topics.all(), term.slug
-        assert term.last_reviewed is not None, term.slug
+        # No last_reviewed check: it is set only by an independent review (CONTENT.md,
+        # "Review"), so a new term ships without one until that review has happened.
         for html in [term.body_html, term.business_context_html, term.example_html]:
             assert "term-link-missing" not in html, term.slug
 
