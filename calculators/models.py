@@ -8,7 +8,6 @@ architecture was never published: then only a published figure or a labelled est
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models

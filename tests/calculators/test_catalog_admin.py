@@ -55,7 +55,10 @@ def test_an_editor_adds_a_model_by_pasting_its_config(admin: Client):
     ("config_text", "says"),
     [
         (json.dumps({**TINY, "num_hidden_layers": None}), "num_hidden_layers: missing"),
-        (json.dumps({**TINY, "model_type": "bert"}), "model_type: &#x27;bert&#x27; is not supported"),
+        (
+            json.dumps({**TINY, "model_type": "bert"}),
+            "model_type: &#x27;bert&#x27; is not supported",
+        ),
         (json.dumps({**TINY, "hidden_size": 10**12}), "hidden_size: "),
         (json.dumps({**TINY, "num_key_value_heads": 3}), "num_key_value_heads: must divide"),
         (json.dumps([TINY]), "A config.json is a JSON object"),
