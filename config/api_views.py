@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from caching.origin import absolute_url
 from calculators import api as calculators_api
+from calculators import catalog_api
 from calculators.api_description import Endpoint, Example, openapi_document
 from calculators.api_http import ApiAnswer, read_only_json
 from config.api_rate import rate_description
@@ -27,7 +28,11 @@ TAGS = [
     {"name": "Glossary", "description": "The published terms, and everything on their pages."},
     {"name": "Search", "description": "The site's search, as its results page answers."},
     {"name": "Sizing", "description": "The calculators: exact counts, memory, compute, speed."},
-    {"name": "Catalog", "description": "What the calculators know: number formats."},
+    {
+        "name": "Catalog",
+        "description": "What the calculators know: the models, with their config.json, and the "
+        "number formats.",
+    },
     {"name": "About", "description": "This API's index and description."},
 ]
 LICENCE = (
@@ -221,6 +226,7 @@ ENDPOINTS: list[Endpoint] = [
     *glossary_api.ENDPOINTS,
     *search_views.API_ENDPOINTS,
     *calculators_api.ENDPOINTS,
+    *catalog_api.ENDPOINTS,
     INDEX,
     OPENAPI,
 ]

@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from calculators import api as calculators_api
+from calculators import api_urls as calculators_api_urls
 from config import api_views, views
 from config.sitemaps import SITEMAPS
 from glossary.feeds import CorrectionFeed, TermFeed
@@ -27,6 +28,7 @@ urlpatterns = [
     path("api/v1/search", search_views.search_api, name="search-api"),
     path("api/v1/", include("glossary.api_urls")),
     path("api/v1/sizing/", include("calculators.api_urls")),
+    path("api/v1/", include((calculators_api_urls.catalog_urlpatterns, "catalog_api"))),
     re_path(r"^api/(?P<path>.*)$", views.api_not_found),
     path("", include("calculators.urls")),
     path("", include("learning.urls")),

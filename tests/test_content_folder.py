@@ -192,9 +192,21 @@ def test_problems_in_several_files_are_reported_together_with_their_lines(tmp_pa
 
 
 BAD_INPUT = {
-    "architecture": (
-        "models.yaml", "  architecture:\n", "  architecture: [12]\n  x:\n",
-        "gpt-2-small: architecture: expected a mapping of fields, not a list",
+    "config": (
+        "models.yaml", "  config:\n", "  config: [12]\n  x:\n",
+        "gpt-2-small: config: expected a mapping, not a list",
+    ),
+    "config key": (
+        "models.yaml", "    n_layer: 12\n", "",
+        "gpt-2-small: config: n_layer: missing (models.yaml, line ",
+    ),
+    "config model_type": (
+        "models.yaml", "    model_type: gpt2\n", "    model_type: bert\n",
+        "gpt-2-small: config: model_type: 'bert' is not supported; supported: gpt2, llama",
+    ),
+    "config value": (
+        "models.yaml", "    n_embd: 768\n", "    n_embd: 2019-02-14\n",
+        "gpt-2-small: config: n_embd: expected a JSON value, not a date (in quotes it is text)",
     ),
     "release date": (
         "models.yaml", "  release_date: 2019-02-14\n", "  release_date: Feb 2019\n",

@@ -371,8 +371,8 @@ CATALOG = {
         ["tiny-1b: source_url: This field cannot be null"],
     ),
     "list where mapping": (
-        data(first(put("architecture", [1]))),
-        ["tiny-1b: architecture: expected a mapping of fields, not a list"],
+        data(first(put("config", [1]))),
+        ["tiny-1b: config: expected a mapping, not a list"],
     ),
     "bad date": (
         data(first(put("release_date", "May 2024"))),
@@ -387,20 +387,36 @@ CATALOG = {
         ["tiny-1b: published_parameters: expected a whole number, not a number"],
     ),
     "number out of range": (
-        data(lambda d: d[0]["architecture"].__setitem__("layers", 10**30)),
-        ["tiny-1b: layers: "],
+        data(lambda d: d[0]["config"].__setitem__("num_hidden_layers", 10**30)),
+        ["tiny-1b: config: num_hidden_layers: "],
+    ),
+    "missing config key": (
+        data(lambda d: d[0]["config"].__delitem__("hidden_size")),
+        ["tiny-1b: config: hidden_size: missing"],
+    ),
+    "unsupported model_type": (
+        data(lambda d: d[0]["config"].__setitem__("model_type", "t5")),
+        ["tiny-1b: config: model_type: 't5' is not supported"],
+    ),
+    "not a JSON value": (
+        data(lambda d: d[0]["config"]["rope_scaling"].__setitem__("factor", float("nan"))),
+        ["tiny-1b: config: rope_scaling.factor: nan is not a number JSON holds"],
+    ),
+    "a config with no source": (
+        data(first(put("config_source_url", ""))),
+        ["tiny-1b: config_source_url: Give where the config.json can be read."],
     ),
     "duplicate slug": (
         data(lambda d: d.append(copy.deepcopy(d[0]))),
         ["models.yaml: the slug 'tiny-1b' is used twice"],
     ),
     "bad choice": (
-        data(lambda d: d[0]["architecture"].__setitem__("mlp", "x")),
-        ["tiny-1b: mlp: Value 'x' is not a valid choice"],
+        data(first(put("config_origin", "x"))),
+        ["tiny-1b: config_origin: Value 'x' is not a valid choice"],
     ),
     "inconsistent architecture": (
-        data(lambda d: d[0]["architecture"].__setitem__("heads", 3)),
-        ["tiny-1b: heads: must divide hidden"],
+        data(lambda d: d[0]["config"].__setitem__("num_key_value_heads", 3)),
+        ["tiny-1b: config: num_key_value_heads: must divide heads"],
     ),
     "unknown model in a widget": (
         data(lambda d: d.__delitem__(0)),

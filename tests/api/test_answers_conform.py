@@ -52,6 +52,11 @@ def requests() -> Iterator[Request]:
         yield "/api/v1/search", "/api/v1/search", query
     models = list(CatalogModel.objects.all())
     architectures = [m.slug for m in models if m.has_architecture]
+    yield "/api/v1/models", "/api/v1/models", {}
+    for model in models:
+        yield "/api/v1/models/{slug}", f"/api/v1/models/{model.slug}", {}
+    for slug in ("gpt-9", "Llama-3-8B", "x" * 200, "a%00b"):
+        yield "/api/v1/models/{slug}", f"/api/v1/models/{slug}", {}
     yield from _sizing(
         "parameters",
         *({"model": slug} for slug in architectures),

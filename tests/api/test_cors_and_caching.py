@@ -17,11 +17,13 @@ READS = [
     "/api/v1/search?q=parameters",
     "/api/v1/sizing/parameters?layers=32&hidden=4096&heads=32&vocab=32000",
     "/api/v1/formats",
+    "/api/v1/models",
 ]
 REFUSALS = [
     ("/api/v1/terms?page=x", 400),
     ("/api/v1/terms/no-such-term", 404),
     ("/api/v1/sizing/parameters", 400),
+    ("/api/v1/models/no-such-model", 404),
     ("/api/v1/nowhere", 404),
 ]
 
