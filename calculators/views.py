@@ -9,9 +9,11 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from caching.origin import absolute_url
-from calculators.api_http import read_only_json
+from calculators import pasted_config
+from calculators.api_http import READ, method_not_allowed, read_json_with_body
 from calculators.definitions import CALCULATORS, Calculator
 from calculators.models import CatalogModel
+from sizing import SizingError
 
 
 def _calculator(slug: str) -> Calculator:
@@ -76,15 +78,26 @@ def calculator_embed(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@read_only_json
+@read_json_with_body
 def sizing_api(request: HttpRequest, slug: str) -> JsonResponse:
     calculator = CALCULATORS.get(slug)
     if calculator is None:
         return JsonResponse(
             {"errors": {"endpoint": [f"No sizing endpoint “{slug[:40]}”."]}}, status=404
         )
+    query = request.GET
+    if request.method == "POST":
+        # A config.json as the body: its architecture stands in for the query's, and the
+        # answer is the GET's with those fields (calculators/pasted_config.py).
+        if not calculator.architecture:
+            return method_not_allowed(request, READ)
+        try:
+            reading = pasted_config.read_body(request)
+        except SizingError as error:
+            return pasted_config.errors_response(error, pasted_config.body_status(error))
+        query = pasted_config.with_config(request.GET, reading.architecture)
     # No defaults here: an API call says exactly what it wants, or hears what is missing.
-    form, result = calculator.run(request.GET)
+    form, result = calculator.run(query)
     if result is None:
         return JsonResponse({"errors": form.api_errors()}, status=400)
     return JsonResponse(result.data)

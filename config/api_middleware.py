@@ -26,7 +26,7 @@ from config.api_views import ENDPOINTS
 
 PREFIX = "/api/"
 JSON_PREFIX = "/api/v1/"
-METHODS = "GET, HEAD"
+METHODS = "GET, HEAD, POST"  # POST: the sizing endpoints read a config.json body
 PREFLIGHT_MAX_AGE = 24 * 60 * 60
 CACHE_CONTROL = f"public, max-age={BROWSER_MAX_AGE}, stale-while-revalidate=600"
 LIMITED = [endpoint.pattern for endpoint in ENDPOINTS if endpoint.rate_limited]

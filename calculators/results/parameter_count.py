@@ -7,8 +7,16 @@ from typing import Annotated, Any, TypedDict, cast
 from calculators import charts
 from calculators.models import CatalogModel
 from calculators.results.result import Result, Step, n, source_note
-from sizing import Architecture, count_parameters, human_count, projections
-from sizing.architecture import BiasKind, MlpKind, NormKind
+from sizing import Architecture, count_parameters, human_count
+from sizing.architecture import (
+    MLP_PROJECTIONS,
+    BiasKind,
+    MlpKind,
+    NormKind,
+    ParameterCount,
+    Projection,
+    layer_projections,
+)
 
 
 class ParameterBreakdown(TypedDict):
@@ -60,7 +68,6 @@ class ParametersAnswer(TypedDict):
 def parameters(cleaned: dict[str, Any]) -> Result:
     arch: Architecture = cleaned["architecture"]
     count = count_parameters(arch)
-    parts = projections(arch)
     steps = [
         Step(
             "Embedding table",
@@ -76,66 +83,7 @@ def parameters(cleaned: dict[str, Any]) -> Result:
                 n(count.breakdown["positions"]),
             )
         )
-    attention = [parts[name] for name in ("q", "k", "v", "o")]
-    per_layer_attention = sum(
-        p.inputs * p.outputs + (p.outputs if p.has_bias else 0) for p in attention
-    )
-    steps.append(
-        Step(
-            "Attention, per layer",
-            " + ".join(
-                f"{n(p.inputs)}×{n(p.outputs)}" + (f" + {n(p.outputs)}" if p.has_bias else "")
-                for p in attention
-            )
-            + "  (q, k, v, o)",
-            n(per_layer_attention),
-        )
-    )
-    steps.append(
-        Step(
-            "Attention, all layers",
-            f"{n(per_layer_attention)} × {n(arch.layers)}",
-            n(count.breakdown["attention"]),
-        )
-    )
-    mlp_names = [name for name in ("gate", "up", "down") if name in parts]
-    mlp = [parts[name] for name in mlp_names]
-    per_expert = sum(p.inputs * p.outputs + (p.outputs if p.has_bias else 0) for p in mlp)
-    steps.append(
-        Step(
-            "MLP, per layer" + (" and expert" if arch.experts > 1 else ""),
-            " + ".join(
-                f"{n(p.inputs)}×{n(p.outputs)}" + (f" + {n(p.outputs)}" if p.has_bias else "")
-                for p in mlp
-            )
-            + f"  ({', '.join(mlp_names)})",
-            n(per_expert),
-        )
-    )
-    experts = f" × {arch.experts} experts" if arch.experts > 1 else ""
-    steps.append(
-        Step(
-            "MLP, all layers",
-            f"{n(per_expert)}{experts} × {n(arch.layers)}",
-            n(count.breakdown["mlp"]),
-        )
-    )
-    if count.breakdown["router"]:
-        steps.append(
-            Step(
-                "Routers",
-                f"{n(arch.hidden)} × {arch.experts} × {n(arch.layers)}",
-                n(count.breakdown["router"]),
-            )
-        )
-    steps.append(
-        Step(
-            "Norms",
-            f"(2 × {n(arch.layers)} + 1 final) × {n(arch.hidden)}"
-            + (" × 2 (weight and bias)" if arch.norm == "layernorm" else ""),
-            n(count.breakdown["norms"]),
-        )
-    )
+    steps += _layer_steps(arch, count)
     steps.append(
         Step(
             "Output head",
@@ -151,17 +99,20 @@ def parameters(cleaned: dict[str, Any]) -> Result:
     headline = [("Total parameters", str(human_count(count.total)), n(count.total))]
     if count.active != count.total:
         inactive = arch.experts - arch.active_experts
+        idle = count.routed_experts - count.active_routed_experts
         steps.append(
             Step(
                 "Active per token",
-                f"{n(count.total)} − {inactive} idle experts × {n(per_expert)} × {n(arch.layers)}",
+                f"{n(count.total)} − {n(idle)} (the {inactive} idle routed experts of each of "
+                f"{n(len(arch.moe_layers))} MoE layers)",
                 n(count.active),
             )
         )
         headline.append(("Active per token", str(human_count(count.active)), n(count.active)))
     matrices = "gate, up and down matrices" if arch.mlp == "gated" else "up and down matrices"
     assumptions = [
-        "Decoder-only transformer: each layer has attention, an MLP and two norms; one final norm.",
+        f"Decoder-only transformer: each layer has attention, an MLP and {arch.layer_norms} "
+        "norms; one final norm.",
         f"MLP: {arch.mlp} ({matrices}); "
         f"norms: {arch.norm}; biases: {arch.bias}; embeddings {'tied' if arch.tied else 'untied'}.",
     ]
@@ -195,6 +146,114 @@ def parameters(cleaned: dict[str, Any]) -> Result:
         ),
         notes=notes,
     )
+
+
+def _per_copy(projection: Projection) -> str:
+    bias = f" + {n(projection.outputs)}" if projection.has_bias else ""
+    return f"{n(projection.inputs)}×{n(projection.outputs)}{bias}"
+
+
+def _size(projection: Projection) -> int:
+    return projection.inputs * projection.outputs + (
+        projection.outputs if projection.has_bias else 0
+    )
+
+
+def _layer_steps(arch: Architecture, count: ParameterCount) -> list[Step]:
+    """Attention, MLP, routers and norms, from the layers' projections (sizing's own), so
+    that latent attention, shared experts and dense layers are shown as counted."""
+    moe_layers = arch.moe_layers
+    first = layer_projections(arch, moe_layers[0] if moe_layers else 0)
+    attention = {
+        k: p for k, p in first.items() if k not in MLP_PROJECTIONS and not k.startswith("shared_")
+    }
+    per_layer = sum(_size(p) for p in attention.values()) + (
+        arch.heads if arch.attention_sinks else 0
+    )
+    sinks = f" + {n(arch.heads)} sinks" if arch.attention_sinks else ""
+    steps = [
+        Step(
+            "Attention, per layer",
+            " + ".join(_per_copy(p) for p in attention.values())
+            + sinks
+            + f"  ({', '.join(attention)})",
+            n(per_layer),
+        ),
+        Step(
+            "Attention, all layers",
+            f"{n(per_layer)} × {n(arch.layers)}",
+            n(count.breakdown["attention"]),
+        ),
+    ]
+    mlp_names = [name for name in ("gate", "up", "down") if name in first]
+    per_expert = sum(_size(first[name]) for name in mlp_names)
+    matrices = (
+        " + ".join(_per_copy(first[name]) for name in mlp_names) + f"  ({', '.join(mlp_names)})"
+    )
+    if not arch.is_moe:
+        steps.append(Step("MLP, per layer", matrices, n(per_expert)))
+        steps.append(
+            Step(
+                "MLP, all layers", f"{n(per_expert)} × {n(arch.layers)}", n(count.breakdown["mlp"])
+            )
+        )
+    else:
+        steps.append(Step("MLP, per expert", matrices, n(per_expert)))
+        moe_mlp = per_expert * arch.experts
+        shared_names = [name for name in first if name.startswith("shared_")]
+        terms = f"{n(per_expert)} × {arch.experts} experts"
+        if shared_names:
+            shared = sum(_size(first[name]) for name in shared_names)
+            steps.append(
+                Step(
+                    "Shared expert, per MoE layer",
+                    " + ".join(_per_copy(first[name]) for name in shared_names),
+                    n(shared),
+                )
+            )
+            moe_mlp += shared
+            terms += f" + {n(shared)} shared"
+        steps.append(Step("MLP, per MoE layer", terms, n(moe_mlp)))
+        total = f"{n(moe_mlp)} × {n(len(moe_layers))} MoE layers"
+        if arch.dense_layers:
+            dense = sum(
+                _size(p)
+                for k, p in layer_projections(arch, arch.dense_layers[0]).items()
+                if k in MLP_PROJECTIONS
+            )
+            steps.append(Step("MLP, per dense layer", f"width {n(arch.ffn)}", n(dense)))
+            total += f" + {n(dense)} × {n(len(arch.dense_layers))} dense layers"
+        steps.append(Step("MLP, all layers", total, n(count.breakdown["mlp"])))
+    if count.breakdown["router"]:
+        router = f"{n(arch.hidden)} × {arch.experts}"
+        router += f" + {arch.experts} biases" if arch.router_bias else ""
+        router += f" + {n(arch.hidden)} shared-expert gate" if arch.shared_expert_gate else ""
+        steps.append(
+            Step(
+                "Routers",
+                f"({router}) × {n(len(moe_layers))} MoE layers",
+                n(count.breakdown["router"]),
+            )
+        )
+    per_norm = "2 × " if arch.norm == "layernorm" else ""
+    extra = ""
+    if arch.is_mla:
+        extra = (
+            f" + latent norms ({per_norm}{n(arch.kv_lora_rank)}"
+            + (f" + {per_norm}{n(arch.q_lora_rank)}" if arch.q_lora_rank else "")
+            + ")"
+        )
+    elif arch.qk_norm:
+        extra = f" + q and k norms (2 × {per_norm}{n(arch.head_dim)})"
+    steps.append(
+        Step(
+            "Norms",
+            f"{n(arch.layers)} layers × ({arch.layer_norms} × {per_norm}{n(arch.hidden)}{extra})"
+            f" + final {per_norm}{n(arch.hidden)}",
+            n(count.breakdown["norms"]),
+        )
+    )
+    return steps
 
 
 def architecture_data(arch: Architecture) -> ArchitectureData:
