@@ -182,6 +182,12 @@ class ConfigForm(forms.Form):
         return text
 
 
+def origin_of(text: str) -> str:
+    """The model_type a (valid) config.json's text names at its top level."""
+    model_type = json.loads(text).get("model_type")
+    return model_type if model_type in ORIGINS else ""
+
+
 class OriginForm(forms.Form):
     """`from_config` of a calculator's URL: the model_type of the config.json it was read from."""
 

@@ -2,11 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from caching.origin import absolute_url
 from calculators import pasted_config
@@ -28,10 +36,16 @@ def page_context(request: HttpRequest, calculator: Calculator) -> dict[str, Any]
     form, result = calculator.run(query)
     qs = request.GET.urlencode() if request.GET else _encode(calculator.defaults)
     path = reverse("calculators:detail", kwargs={"slug": calculator.slug})
+    origin = pasted_config.config_origin(request)
+    arch = form.cleaned_data.get("architecture") if result is not None else None
     return {
         "calculator": calculator,
         "form": form,
         "result": result,
+        # A page reached from a pasted config.json says what it read (from_config=model_type).
+        "config_reading": pasted_config.describe(arch, origin) if origin and arch else None,
+        "config_notes": pasted_config.origin_notes(origin) if origin and arch else [],
+        "accepts_config": slug_accepts_config(calculator),
         "catalog": CatalogModel.objects.all()
         if calculator.architecture or calculator.slug == "scale"
         else [],
@@ -45,6 +59,31 @@ def _encode(values: dict[str, str]) -> str:
     for key, value in values.items():
         query[key] = value
     return query.urlencode()
+
+
+def slug_accepts_config(calculator: Calculator) -> bool:
+    return calculator.slug in pasted_config.CALCULATORS_WITH_PASTE
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def calculator_config(request: HttpRequest, slug: str) -> HttpResponse:
+    """Paste a config.json: a POST (CSRF-checked, as any browser form, but changing nothing)
+    answered by a 303 to the calculator's GET URL with the architecture read, so the answer
+    is a link anyone can share. Never cached: the form carries this reader's CSRF token."""
+    calculator = _calculator(slug)
+    if not slug_accepts_config(calculator):
+        raise Http404("This calculator does not read a config.json.")
+    form = pasted_config.ConfigForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reading = form.cleaned_data["reading"]
+        query = pasted_config.with_config(QueryDict(), reading.architecture)
+        query["from_config"] = pasted_config.origin_of(form.cleaned_data["config"])
+        path = reverse("calculators:detail", kwargs={"slug": calculator.slug})
+        return HttpResponseRedirect(f"{path}?{query.urlencode()}", status=303)
+    status = 400 if form.is_bound else 200
+    context = {"calculator": calculator, "config_form": form}
+    return render(request, "calculators/config_json.html", context, status=status)
 
 
 @require_safe
@@ -85,7 +124,7 @@ def sizing_api(request: HttpRequest, slug: str) -> JsonResponse:
         return JsonResponse(
             {"errors": {"endpoint": [f"No sizing endpoint “{slug[:40]}”."]}}, status=404
         )
-    query = request.GET
+    query: QueryDict = request.GET
     if request.method == "POST":
         # A config.json as the body: its architecture stands in for the query's, and the
         # answer is the GET's with those fields (calculators/pasted_config.py).
