@@ -260,12 +260,12 @@ class ArchitectureForm(CalculatorForm):
         help_text="gpt-oss: a bias per expert in the router",
     )  # fmt: skip
     dense_layers = LayerListField(
-        label="Dense layers", help_text="Layers of a MoE whose MLP is dense, e.g. 0,1,2"
+        label="Dense layers", help_text="Layers of a MoE whose MLP is dense, e.g. 0-2"
     )
     layer_attention = AttentionPatternField(
         label="Layer attention",
         help_text="full, sliding or chunked per layer, repeated from layer 0, "
-        "e.g. sliding,sliding,sliding,sliding,sliding,full. Default: full",
+        "e.g. sliding*5,full. Default: full",
     )
     sliding_window = number("Sliding window", 1, MAX_WINDOW, "Tokens a sliding layer attends to")
     attention_chunk = number("Attention chunk", 1, MAX_WINDOW, "Tokens of a chunked layer's chunk")

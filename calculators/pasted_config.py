@@ -16,6 +16,7 @@ from django import forms
 from django.http import HttpRequest, JsonResponse, QueryDict
 
 from calculators.forms import ARCHITECTURE_FIELD_NAMES, MODERN_ARCHITECTURE_FIELD_NAMES
+from calculators.layer_fields import layers_text, pattern_text
 from sizing import Architecture, SizingError
 from sizing.config_json import (
     ALIASES,
@@ -88,8 +89,10 @@ def architecture_query(arch: Architecture) -> dict[str, str]:
             continue
         if isinstance(value, bool):
             query[name] = "true" if value else "false"
-        elif isinstance(value, tuple):
-            query[name] = ",".join(str(item) for item in value)
+        elif name == "dense_layers":
+            query[name] = layers_text(value)
+        elif name == "layer_attention":
+            query[name] = pattern_text(value)
         elif value is not None:
             query[name] = str(value)
     defaults = {"layer_attention": "full", "dense_layers": "", "positions": "0", "experts": "1",

@@ -309,3 +309,35 @@ def test_a_preflight_elsewhere_in_the_api_still_allows_only_reads(client):
         HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
     )
     assert response["Access-Control-Allow-Methods"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"dense_layers": "0-x"}, "dense_layers"),
+        ({"dense_layers": "3-1"}, "dense_layers"),
+        ({"dense_layers": "0-5000"}, "dense_layers"),
+        ({"dense_layers": "0-1", "experts": "1"}, "dense_layers"),
+        ({"layer_attention": "sliding*0"}, "layer_attention"),
+        ({"layer_attention": "slidin"}, "layer_attention"),
+        ({"layer_attention": "full*9999"}, "layer_attention"),
+        ({"layer_attention": "sliding"}, "sliding_window"),
+        ({"layer_attention": "chunked,full"}, "attention_chunk"),
+        ({"layer_attention": "full," * 100}, "layer_attention"),
+        ({"kv_lora_rank": "512", "qk_rope_head_dim": "0", "v_head_dim": "128"}, "qk_rope_head_dim"),
+        ({"layer_norms": "9"}, "layer_norms"),
+        ({"shared_ffn": "-1"}, "shared_ffn"),
+        ({"qk_norm": "maybe"}, "qk_norm"),
+    ],
+)
+def test_bad_modern_fields_in_the_query_are_a_400_naming_them(client, query, field):
+    base = {"layers": "4", "hidden": "64", "heads": "4", "vocab": "100", "experts": "4"}
+    response = client.get("/api/v1/sizing/parameters", {**base, **query})
+    assert field in refused(response)
+
+
+def test_the_lists_are_written_short():
+    arch = read_config(config("deepseek-v3.json")).architecture
+    assert architecture_query(arch)["dense_layers"] == "0-2"
+    gemma = read_config(config("gemma-3-27b.json")).architecture
+    assert architecture_query(gemma)["layer_attention"] == "sliding*5,full"
