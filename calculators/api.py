@@ -11,12 +11,14 @@ from typing import Annotated, TypedDict
 
 from django.http import HttpRequest
 
-from calculators.api_description import Endpoint, Example, Refusal
+from calculators import pasted_config
+from calculators.api_description import Endpoint, Example, Refusal, RequestBody
 from calculators.api_http import ApiAnswer, read_only_json
 from calculators.definitions import CALCULATORS, Calculator
 from calculators.forms import ArchitectureForm
 from calculators.views import sizing_api
 from sizing import DTYPES
+from sizing.config_json import ALIASES, MULTIMODAL, SUPPORTED_MODEL_TYPES
 
 SIZING = "Sizing"
 CATALOG = "Catalog"
@@ -76,7 +78,59 @@ def sizing_endpoint(calculator: Calculator) -> Endpoint:
         refusals=(Refusal(400, "An input is invalid: each field's messages."),),
         examples=tuple(examples),
         rate_limited=True,
+        body=config_body(calculator) if calculator.architecture else None,
     )
+
+
+# Qwen3-0.6B's config.json as its repository has it (the keys the reading uses, and some it
+# does not, as any config has).
+QWEN3_0_6B: dict[str, object] = {
+    "architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "hidden_size": 1024,
+    "num_hidden_layers": 28, "num_attention_heads": 16, "num_key_value_heads": 8,
+    "head_dim": 128, "intermediate_size": 3072, "vocab_size": 151936,
+    "max_position_embeddings": 40960, "tie_word_embeddings": True, "attention_bias": False,
+    "rms_norm_eps": 1e-06, "rope_theta": 1000000, "torch_dtype": "bfloat16",
+}  # fmt: skip
+
+
+def config_body(calculator: Calculator) -> RequestBody:
+    supported = ", ".join(f"`{name}`" for name in SUPPORTED_MODEL_TYPES)
+    multimodal = ", ".join(f"`{name}`" for name in MULTIMODAL)
+    aliases = ", ".join(f"`{alias}` (as `{name}`)" for alias, name in ALIASES.items())
+    replaced = ", ".join(
+        f"`{name}`" for name in ("model", "params") if name in calculator.form_class.base_fields
+    )
+    return RequestBody(
+        description=f"{calculator.summary} The body is a model's `config.json` "
+        "(`Content-Type: application/json`, at most 256 KB); the other inputs go in the query "
+        "string as for GET. The answer is exactly the GET's with the architecture read from "
+        f"the file, which replaces {replaced} and the architecture fields of the query. "
+        f"Read exactly (the count equals what Hugging Face transformers' model class holds): "
+        f"{supported}; {aliases}; and the multimodal {multimodal}, whose text model is "
+        "counted and whose vision tower is not. A missing key takes transformers' default "
+        "for that family, except the sizes no config leaves out (hidden size, layers, "
+        "heads). Errors name the file's own keys (`text_config.hidden_size`). Nothing is "
+        "stored: the POST changes nothing, needs no CSRF token and shares the GET's rate limit.",
+        schema={
+            "type": "object",
+            "required": ["model_type"],
+            "properties": {
+                "model_type": {
+                    "type": "string",
+                    "enum": list(pasted_config.ORIGINS),
+                    "description": "The model family, as transformers names it.",
+                }
+            },
+            "additionalProperties": True,
+        },
+        replaces=pasted_config.REPLACED,
+        example=QWEN3_0_6B,
+        refusals=(
+            Refusal(400, "The body is not a config.json this reads, or a query input is "
+                    "invalid: each key's messages, named as in the file."),
+            Refusal(415, "The body is not sent as application/json.", ("Content-Type",)),
+        ),
+    )  # fmt: skip
 
 
 class NumberFormat(TypedDict):

@@ -59,6 +59,18 @@ class Refusal:
 
 
 @dataclass(frozen=True)
+class RequestBody:
+    """A JSON body a POST to the endpoint takes instead of some of its query: the schema of
+    the body, what it is, the query fields it replaces, and an example body."""
+
+    description: str
+    schema: JsonSchema
+    replaces: frozenset[str]
+    example: Mapping[str, object]
+    refusals: tuple[Refusal, ...] = ()
+
+
+@dataclass(frozen=True)
 class Endpoint:
     path: str  # as OpenAPI writes it: /api/v1/terms/{slug}
     operation_id: str
@@ -73,6 +85,11 @@ class Endpoint:
     refusals: tuple[Refusal, ...] = ()
     examples: tuple[Example, ...] = ()
     rate_limited: bool = False
+    body: RequestBody | None = None  # also answers a POST of this JSON body
+
+    @property
+    def methods(self) -> str:
+        return "GET, HEAD, POST" if self.body else "GET, HEAD"
 
     def url(self, values: Mapping[str, str] | None = None) -> str:
         """The path with its {parameters} filled in."""
@@ -216,8 +233,11 @@ def operation(
         }
     }
     for refusal in refusals(endpoint):
+        description = refusal.description
+        if refusal.status == 405 and endpoint.body is not None:
+            description = "Any method but GET, HEAD and POST: the API only reads."
         response: JsonSchema = {
-            "description": refusal.description,
+            "description": description,
             "content": _content(
                 errors_schema(error_keys(endpoint, refusal)),
                 [(ex, data) for ex, status, data in answered if status == refusal.status],
@@ -228,7 +248,7 @@ def operation(
                 "Allow": {
                     "description": "The methods the API answers.",
                     "required": True,
-                    "schema": {"type": "string", "const": "GET, HEAD"},
+                    "schema": {"type": "string", "const": endpoint.methods},
                 }
             }
         if refusal.status == 429:
@@ -246,6 +266,54 @@ def operation(
         "description": endpoint.description,
         "tags": [endpoint.tag],
         "parameters": _parameters(endpoint, answered),
+        "responses": responses,
+    }
+
+
+def post_operation(endpoint: Endpoint, body: RequestBody, components: Components) -> JsonSchema:
+    """The POST of `body` (a config.json): the GET's other query parameters, the body, the
+    GET's answer. Its 400s name the body's own keys, so their names are not listed."""
+    parameters = [
+        parameter
+        for parameter in (query_parameters(endpoint.query) if endpoint.query else [])
+        if parameter["name"] not in body.replaces
+    ]
+    any_keys = errors_schema([])
+    any_keys["properties"]["errors"]["propertyNames"] = {"type": "string", "minLength": 1}
+    responses: JsonSchema = {
+        "200": {
+            "description": "The answer: exactly the GET's with the architecture read.",
+            "content": _content(answer_schema(endpoint.answer, components), []),
+        }
+    }
+    limited = (RATE_REFUSAL,) if endpoint.rate_limited else ()
+    for refusal in sorted((*body.refusals, *limited), key=lambda r: r.status):
+        response: JsonSchema = {
+            "description": refusal.description,
+            "content": _content(any_keys, []),
+        }
+        if refusal.status == 429:
+            response["headers"] = {
+                "Retry-After": {
+                    "description": "Seconds until this address may call again.",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            }
+        responses[str(refusal.status)] = response
+    return {
+        "operationId": f"{endpoint.operation_id}_from_config",
+        "summary": f"{endpoint.summary}, from a config.json",
+        "description": body.description,
+        "tags": [endpoint.tag],
+        "parameters": parameters,
+        "requestBody": {
+            "required": True,
+            "description": "A Hugging Face config.json, as the model's repository has it.",
+            "content": {
+                JSON: {"schema": body.schema, "examples": {"config": {"value": body.example}}}
+            },
+        },
         "responses": responses,
     }
 
@@ -270,6 +338,8 @@ def openapi_document(
             if status == example.status:
                 answered.append((example, status, data))
         paths.setdefault(endpoint.path, {})["get"] = operation(endpoint, components, answered)
+        if endpoint.body is not None:
+            paths[endpoint.path]["post"] = post_operation(endpoint, endpoint.body, components)
     return {
         "openapi": OPENAPI_VERSION,
         "info": info,

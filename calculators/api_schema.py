@@ -165,6 +165,8 @@ def field_schema(field: forms.Field) -> JsonSchema:
         schema = {"type": "string"}
         if field.max_length is not None:
             schema["maxLength"] = int(field.max_length)
+        if getattr(field, "pattern", None):  # a list in one value (calculators/layer_fields.py)
+            schema["pattern"] = field.pattern  # type: ignore[attr-defined]
         if field.required:
             schema["minLength"] = 1
     else:

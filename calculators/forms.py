@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from calculators.layer_fields import AttentionPatternField, LayerListField
 from calculators.models import CatalogModel
 from sizing import DTYPES, GPUS, Architecture, SizingError
 from sizing.architecture import (
@@ -19,10 +20,13 @@ from sizing.architecture import (
     MAX_HEAD_DIM,
     MAX_HEADS,
     MAX_HIDDEN,
+    MAX_LAYER_NORMS,
     MAX_LAYERS,
     MAX_PARAMS,
     MAX_POSITIONS,
+    MAX_RANK,
     MAX_VOCAB,
+    MAX_WINDOW,
 )
 from sizing.compute import MAX_GPUS, MAX_PRICE, MAX_TOKENS
 from sizing.memory import MAX_BATCH, MAX_CONTEXT
@@ -150,6 +154,15 @@ ARCHITECTURE_FIELD_NAMES = (
     "layers", "hidden", "heads", "kv_heads", "head_dim", "ffn", "vocab", "mlp", "norm", "bias",
     "tied", "positions", "experts", "active_experts",
 )  # fmt: skip
+# The fields 2025-26 architectures need (sizing/architecture.py), each defaulting to what the
+# fields above always meant: a config.json read on a page lands on a GET URL carrying them.
+MODERN_ARCHITECTURE_FIELD_NAMES = (
+    "expert_ffn", "shared_ffn", "shared_expert_gate", "router_bias", "dense_layers",
+    "layer_attention", "sliding_window", "attention_chunk", "attention_sinks", "qk_norm",
+    "layer_norms", "q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim",
+    "v_head_dim",
+)  # fmt: skip
+MODERN_FLAGS = ("shared_expert_gate", "router_bias", "attention_sinks", "qk_norm")
 
 
 class CalculatorForm(forms.Form):
@@ -168,11 +181,24 @@ class CalculatorForm(forms.Form):
     def architecture_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ARCHITECTURE_FIELD_NAMES if name in self.fields]
 
+    def modern_architecture_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in MODERN_ARCHITECTURE_FIELD_NAMES if name in self.fields]
+
     def architecture_has_errors(self) -> bool:
-        return any(field.errors for field in self.architecture_fields())
+        return any(
+            field.errors for field in self.architecture_fields() + self.modern_architecture_fields()
+        )
+
+    def modern_architecture_has_values(self) -> bool:
+        """Whether the reader gave any of the modern fields (their section opens)."""
+        return self.is_bound and any(
+            self.data.get(name) not in (None, "", "false")
+            for name in MODERN_ARCHITECTURE_FIELD_NAMES
+        )
 
     def option_fields(self) -> list[forms.BoundField]:
-        skip = {*ARCHITECTURE_FIELD_NAMES, "model", "small", "large"}
+        skip = {*ARCHITECTURE_FIELD_NAMES, *MODERN_ARCHITECTURE_FIELD_NAMES}
+        skip |= {"model", "small", "large"}
         return [self[name] for name in self.fields if name not in skip]
 
     def api_errors(self) -> dict[str, list[str]]:
@@ -215,6 +241,53 @@ class ArchitectureForm(CalculatorForm):
     positions = number("Learned positions", 0, MAX_POSITIONS, "0 for rotary embeddings", default=0)
     experts = number("Experts", 1, MAX_EXPERTS, "Mixture of experts: MLPs per layer", default=1)
     active_experts = number("Active experts", 1, MAX_EXPERTS, "Experts each token runs", default=1)
+    expert_ffn = number(
+        "Expert MLP size", 1, MAX_FFN, "One routed expert's width. Default: MLP size"
+    )
+    shared_ffn = number(
+        "Shared expert size",
+        0,
+        MAX_FFN,
+        "Always-on shared expert(s) per MoE layer; 0: none",
+        default=0,
+    )
+    shared_expert_gate = forms.ChoiceField(
+        label="Shared expert gate", required=False, choices=BOOLEAN_CHOICES, initial="false",
+        help_text="Qwen2-MoE: a hidden × 1 gate scales the shared expert",
+    )  # fmt: skip
+    router_bias = forms.ChoiceField(
+        label="Router bias", required=False, choices=BOOLEAN_CHOICES, initial="false",
+        help_text="gpt-oss: a bias per expert in the router",
+    )  # fmt: skip
+    dense_layers = LayerListField(
+        label="Dense layers", help_text="Layers of a MoE whose MLP is dense, e.g. 0-2"
+    )
+    layer_attention = AttentionPatternField(
+        label="Layer attention",
+        help_text="full, sliding or chunked per layer, repeated from layer 0, "
+        "e.g. sliding*5,full. Default: full",
+    )
+    sliding_window = number("Sliding window", 1, MAX_WINDOW, "Tokens a sliding layer attends to")
+    attention_chunk = number("Attention chunk", 1, MAX_WINDOW, "Tokens of a chunked layer's chunk")
+    attention_sinks = forms.ChoiceField(
+        label="Attention sinks", required=False, choices=BOOLEAN_CHOICES, initial="false",
+        help_text="gpt-oss: one learned logit per head and layer",
+    )  # fmt: skip
+    qk_norm = forms.ChoiceField(
+        label="Q/K norm", required=False, choices=BOOLEAN_CHOICES, initial="false",
+        help_text="Qwen3, Gemma 3: a head_dim norm on queries and on keys",
+    )  # fmt: skip
+    layer_norms = number(
+        "Norms per layer", 1, MAX_LAYER_NORMS, "2 (before attention and MLP); 4 in Gemma 2/3",
+        default=2,
+    )  # fmt: skip
+    q_lora_rank = number("MLA query rank", 0, MAX_RANK, "0: queries projected directly", default=0)
+    kv_lora_rank = number(
+        "MLA key/value rank", 0, MAX_RANK, "Multi-head latent attention; 0: none", default=0
+    )
+    qk_nope_head_dim = number("MLA q/k head size (no rotary)", 0, MAX_RANK, default=0)
+    qk_rope_head_dim = number("MLA q/k head size (rotary)", 0, MAX_RANK, default=0)
+    v_head_dim = number("MLA value head size", 0, MAX_RANK, default=0)
 
     ARCH_REQUIRED = ("layers", "hidden", "heads", "vocab")
     #: Whether a bare parameter count (`params`) may stand in for an architecture.
@@ -271,6 +344,19 @@ class ArchitectureForm(CalculatorForm):
                 positions=cleaned.get("positions") or 0,
                 experts=cleaned.get("experts") or 1,
                 active_experts=cleaned.get("active_experts") or 1,
+                expert_ffn=cleaned.get("expert_ffn"),
+                shared_ffn=cleaned.get("shared_ffn") or 0,
+                dense_layers=cleaned.get("dense_layers") or (),
+                layer_attention=cleaned.get("layer_attention") or ("full",),
+                sliding_window=cleaned.get("sliding_window"),
+                attention_chunk=cleaned.get("attention_chunk"),
+                layer_norms=cleaned.get("layer_norms") or 2,
+                q_lora_rank=cleaned.get("q_lora_rank") or 0,
+                kv_lora_rank=cleaned.get("kv_lora_rank") or 0,
+                qk_nope_head_dim=cleaned.get("qk_nope_head_dim") or 0,
+                qk_rope_head_dim=cleaned.get("qk_rope_head_dim") or 0,
+                v_head_dim=cleaned.get("v_head_dim") or 0,
+                **{flag: cleaned.get(flag) == "true" for flag in MODERN_FLAGS},
             )
         except SizingError as error:
             self.add_sizing_error(error)

@@ -30,15 +30,18 @@ METHODS = "GET, HEAD"
 PREFLIGHT_MAX_AGE = 24 * 60 * 60
 CACHE_CONTROL = f"public, max-age={BROWSER_MAX_AGE}, stale-while-revalidate=600"
 LIMITED = [endpoint.pattern for endpoint in ENDPOINTS if endpoint.rate_limited]
+# The sizing endpoints also read a config.json POSTed as application/json.
+WITH_BODY = [endpoint.pattern for endpoint in ENDPOINTS if endpoint.body is not None]
 
 
 def is_preflight(request: HttpRequest) -> bool:
     return request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
 
 
-def preflight() -> HttpResponse:
+def preflight(path: str) -> HttpResponse:
     response = HttpResponse(status=204)
-    response["Access-Control-Allow-Methods"] = METHODS
+    with_body = any(pattern.match(path) for pattern in WITH_BODY)
+    response["Access-Control-Allow-Methods"] = f"{METHODS}, POST" if with_body else METHODS
     # Any header: no request carries credentials, so "*" means every header (Fetch standard).
     response["Access-Control-Allow-Headers"] = "*"
     response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
@@ -54,7 +57,7 @@ class ApiMiddleware:
         if not path.startswith(PREFIX):
             return self.get_response(request)
         if is_preflight(request):
-            response = preflight()
+            response = preflight(path)
         else:
             if path.startswith(JSON_PREFIX):
                 request.META.pop("HTTP_COOKIE", None)

@@ -7,15 +7,16 @@ from typing import Annotated, Any, TypedDict, cast
 from calculators import charts
 from calculators.models import CatalogModel
 from calculators.results.result import Result, Step, n, source_note
-from sizing import (
-    Architecture,
+from sizing import Architecture, count_parameters, human_count
+from sizing.architecture import (
+    MLP_PROJECTIONS,
+    BiasKind,
+    MlpKind,
+    NormKind,
     ParameterCount,
     Projection,
-    count_parameters,
-    human_count,
     layer_projections,
 )
-from sizing.architecture import BiasKind, MlpKind, NormKind
 
 
 class ParameterBreakdown(TypedDict):
@@ -68,9 +69,6 @@ class ParametersAnswer(TypedDict):
     architecture: ArchitectureData
 
 
-ATTENTION_NAMES = ("q", "q_a", "q_b", "k", "v", "kv_a", "kv_b", "o")
-
-
 def parameters(cleaned: dict[str, Any]) -> Result:
     arch: Architecture = cleaned["architecture"]
     count = count_parameters(arch)
@@ -89,7 +87,7 @@ def parameters(cleaned: dict[str, Any]) -> Result:
                 n(count.breakdown["positions"]),
             )
         )
-    steps.extend(_layer_steps(arch, count))
+    steps += _layer_steps(arch, count)
     steps.append(
         Step(
             "Output head",
@@ -104,12 +102,13 @@ def parameters(cleaned: dict[str, Any]) -> Result:
     )
     headline = [("Total parameters", str(human_count(count.total)), n(count.total))]
     if count.active != count.total:
+        inactive = arch.experts - arch.active_experts
         idle = count.routed_experts - count.active_routed_experts
         steps.append(
             Step(
                 "Active per token",
-                f"{n(count.total)} − {n(idle)}: the {arch.experts - arch.active_experts} "
-                f"routed experts a token skips in each of {n(len(arch.moe_layers))} MoE layers",
+                f"{n(count.total)} − {n(idle)} (the {inactive} idle routed experts of each of "
+                f"{n(len(arch.moe_layers))} MoE layers)",
                 n(count.active),
             )
         )
@@ -165,77 +164,111 @@ def parameters(cleaned: dict[str, Any]) -> Result:
     )
 
 
-def _parts_text(parts: list[Projection]) -> str:
-    return " + ".join(
-        f"{n(p.inputs)}×{n(p.outputs)}" + (f" + {n(p.outputs)}" if p.has_bias else "")
-        for p in parts
+def _per_copy(projection: Projection) -> str:
+    bias = f" + {n(projection.outputs)}" if projection.has_bias else ""
+    return f"{n(projection.inputs)}×{n(projection.outputs)}{bias}"
+
+
+def _size(projection: Projection) -> int:
+    return projection.inputs * projection.outputs + (
+        projection.outputs if projection.has_bias else 0
     )
-
-
-def _size(parts: list[Projection]) -> int:
-    return sum(p.inputs * p.outputs + (p.outputs if p.has_bias else 0) for p in parts)
 
 
 def _layer_steps(arch: Architecture, count: ParameterCount) -> list[Step]:
-    """Attention, MLPs, routers and norms, layer by layer as sizing counts them; the parts
-    a family adds (latent attention, sinks, shared experts, dense layers) each in words."""
-    steps = []
-    layers = arch.layers
-    moe = arch.moe_layers
-    first = layer_projections(arch, moe[0] if moe else 0)
-    names = [m for m in ATTENTION_NAMES if m in first]
-    attention = [first[m] for m in names]
-    per_layer = _size(attention)
-    steps.append(
-        Step("Attention, per layer", f"{_parts_text(attention)}  ({', '.join(names)})",
-             n(per_layer))
-    )  # fmt: skip
-    sinks = f" + {arch.heads} sinks × {n(layers)}" if arch.attention_sinks else ""
-    steps.append(
-        Step("Attention, all layers", f"{n(per_layer)} × {n(layers)}{sinks}",
-             n(count.breakdown["attention"]))
-    )  # fmt: skip
-    mlp_names = [m for m in ("gate", "up", "down") if m in first]
-    per_expert = _size([first[m] for m in mlp_names])
-    steps.append(
-        Step(
-            "MLP, per layer" + (" and expert" if arch.is_moe else ""),
-            f"{_parts_text([first[m] for m in mlp_names])}  ({', '.join(mlp_names)})",
-            n(per_expert),
-        )
+    """Attention, MLP, routers and norms, from the layers' projections (sizing's own), so
+    that latent attention, shared experts and dense layers are shown as counted."""
+    moe_layers = arch.moe_layers
+    first = layer_projections(arch, moe_layers[0] if moe_layers else 0)
+    attention = {
+        k: p for k, p in first.items() if k not in MLP_PROJECTIONS and not k.startswith("shared_")
+    }
+    per_layer = sum(_size(p) for p in attention.values()) + (
+        arch.heads if arch.attention_sinks else 0
     )
-    terms = []
-    if arch.is_moe:
-        terms.append(f"{n(per_expert)} × {arch.experts} experts × {n(len(moe))}")
-        shared = [first[m] for m in ("shared_gate", "shared_up", "shared_down") if m in first]
-        if shared:
-            terms.append(f"{n(_size(shared))} shared × {n(len(moe))}")
-        if arch.dense_layers:
-            dense = layer_projections(arch, arch.dense_layers[0])
-            dense_size = _size([dense[m] for m in mlp_names])
-            terms.append(f"{n(dense_size)} dense × {n(len(arch.dense_layers))}")
+    sinks = f" + {n(arch.heads)} sinks" if arch.attention_sinks else ""
+    steps = [
+        Step(
+            "Attention, per layer",
+            " + ".join(_per_copy(p) for p in attention.values())
+            + sinks
+            + f"  ({', '.join(attention)})",
+            n(per_layer),
+        ),
+        Step(
+            "Attention, all layers",
+            f"{n(per_layer)} × {n(arch.layers)}",
+            n(count.breakdown["attention"]),
+        ),
+    ]
+    mlp_names = [name for name in ("gate", "up", "down") if name in first]
+    per_expert = sum(_size(first[name]) for name in mlp_names)
+    matrices = (
+        " + ".join(_per_copy(first[name]) for name in mlp_names) + f"  ({', '.join(mlp_names)})"
+    )
+    if not arch.is_moe:
+        steps.append(Step("MLP, per layer", matrices, n(per_expert)))
+        steps.append(
+            Step(
+                "MLP, all layers", f"{n(per_expert)} × {n(arch.layers)}", n(count.breakdown["mlp"])
+            )
+        )
     else:
-        terms.append(f"{n(per_expert)} × {n(layers)}")
-    steps.append(Step("MLP, all layers", " + ".join(terms), n(count.breakdown["mlp"])))
+        steps.append(Step("MLP, per expert", matrices, n(per_expert)))
+        moe_mlp = per_expert * arch.experts
+        shared_names = [name for name in first if name.startswith("shared_")]
+        terms = f"{n(per_expert)} × {arch.experts} experts"
+        if shared_names:
+            shared = sum(_size(first[name]) for name in shared_names)
+            steps.append(
+                Step(
+                    "Shared expert, per MoE layer",
+                    " + ".join(_per_copy(first[name]) for name in shared_names),
+                    n(shared),
+                )
+            )
+            moe_mlp += shared
+            terms += f" + {n(shared)} shared"
+        steps.append(Step("MLP, per MoE layer", terms, n(moe_mlp)))
+        total = f"{n(moe_mlp)} × {n(len(moe_layers))} MoE layers"
+        if arch.dense_layers:
+            dense = sum(
+                _size(p)
+                for k, p in layer_projections(arch, arch.dense_layers[0]).items()
+                if k in MLP_PROJECTIONS
+            )
+            steps.append(Step("MLP, per dense layer", f"width {n(arch.ffn)}", n(dense)))
+            total += f" + {n(dense)} × {n(len(arch.dense_layers))} dense layers"
+        steps.append(Step("MLP, all layers", total, n(count.breakdown["mlp"])))
     if count.breakdown["router"]:
-        bias = f" + {arch.experts}" if arch.router_bias else ""
-        gate = f" + {n(arch.hidden)} shared gate" if arch.shared_expert_gate else ""
+        router = f"{n(arch.hidden)} × {arch.experts}"
+        router += f" + {arch.experts} biases" if arch.router_bias else ""
+        router += f" + {n(arch.hidden)} shared-expert gate" if arch.shared_expert_gate else ""
         steps.append(
             Step(
                 "Routers",
-                f"({n(arch.hidden)} × {arch.experts}{bias}{gate}) × {n(len(moe))}",
+                f"({router}) × {n(len(moe_layers))} MoE layers",
                 n(count.breakdown["router"]),
             )
         )
-    norms = f"({arch.layer_norms} × {n(layers)} + 1 final) × {n(arch.hidden)}" + (
-        " × 2 (weight and bias)" if arch.norm == "layernorm" else ""
-    )
+    per_norm = "2 × " if arch.norm == "layernorm" else ""
+    extra = ""
     if arch.is_mla:
-        ranks = " + ".join(n(r) for r in (arch.kv_lora_rank, arch.q_lora_rank) if r)
-        norms += f" + ({ranks}) latent norms × {n(layers)}"
+        extra = (
+            f" + latent norms ({per_norm}{n(arch.kv_lora_rank)}"
+            + (f" + {per_norm}{n(arch.q_lora_rank)}" if arch.q_lora_rank else "")
+            + ")"
+        )
     elif arch.qk_norm:
-        norms += f" + 2 × {arch.head_dim} (q and k norms) × {n(layers)}"
-    steps.append(Step("Norms", norms, n(count.breakdown["norms"])))
+        extra = f" + q and k norms (2 × {per_norm}{n(arch.head_dim)})"
+    steps.append(
+        Step(
+            "Norms",
+            f"{n(arch.layers)} layers × ({arch.layer_norms} × {per_norm}{n(arch.hidden)}{extra})"
+            f" + final {per_norm}{n(arch.hidden)}",
+            n(count.breakdown["norms"]),
+        )
+    )
     return steps
 
 

@@ -38,28 +38,32 @@ def description(client: Client) -> dict[str, Any]:
     return json.loads(response.content)
 
 
-def response_schema(document: dict[str, Any], path: str, status: int) -> dict[str, Any]:
-    """The schema the description gives the answer of `status` to GET `path` (a template),
-    with the components beside it so that its $refs resolve."""
-    responses = document["paths"][path]["get"]["responses"]
+def response_schema(
+    document: dict[str, Any], path: str, status: int, method: str = "get"
+) -> dict[str, Any]:
+    """The schema the description gives the answer of `status` to GET (or `method`) `path`
+    (a template), with the components beside it so that its $refs resolve."""
+    responses = document["paths"][path][method]["responses"]
     assert str(status) in responses, f"{path} answered {status}, which it does not declare"
     schema = responses[str(status)]["content"]["application/json"]["schema"]
     return {**schema, "components": document["components"]}
 
 
-def problems(document: dict[str, Any], path: str, response: HttpResponse) -> list[str]:
+def problems(
+    document: dict[str, Any], path: str, response: HttpResponse, method: str = "get"
+) -> list[str]:
     """Everything wrong with an answer, as the description has it: its status, content type,
     required headers and body."""
     found = []
     if response["Content-Type"] != "application/json":
         found.append(f"Content-Type {response['Content-Type']}")
-    declared = document["paths"][path]["get"]["responses"].get(str(response.status_code))
+    declared = document["paths"][path][method]["responses"].get(str(response.status_code))
     if declared is None:
         return [*found, f"status {response.status_code} is not declared"]
     for header, spec in declared.get("headers", {}).items():
         if spec.get("required") and not response.has_header(header):
             found.append(f"no {header} header")
-    schema = response_schema(document, path, response.status_code)
+    schema = response_schema(document, path, response.status_code, method)
     body = json.loads(response.content)
     validator = StrictValidator(schema, format_checker=FORMATS)
     found += [

@@ -6,6 +6,7 @@ description declares (429 is reached in test_rate_limit.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from api.schema_checks import description, problems
@@ -111,8 +112,16 @@ def test_every_answer_is_what_the_description_says(client: Client):
         reached.add((template, response.status_code))
         wrong += [f"{path} {query}: {p}" for p in problems(document, template, response)]
         refused = client.post(path, query)
+        if "post" in document["paths"][template]:
+            # A POST the endpoint takes (a config.json body) has its own operation: a form
+            # body is a 415 there. Another method is its 405.
+            wrong += [f"POST {path}: {p}" for p in problems(document, template, refused, "post")]
+            refused = client.put(path, query)
         reached.add((template, refused.status_code))
-        wrong += [f"POST {path}: {p}" for p in problems(document, template, refused)]
+        wrong += [
+            f"{refused.request['REQUEST_METHOD']} {path}: {p}"
+            for p in problems(document, template, refused)
+        ]
     assert wrong == []
     declared = {
         (path, int(status))
@@ -121,6 +130,42 @@ def test_every_answer_is_what_the_description_says(client: Client):
         if status != "429" and path != "/api/v1/openapi.json"
     }
     assert declared - reached == set()
+
+
+CONFIGS = Path(__file__).resolve().parents[1] / "sizing" / "configs"
+BODIES = [
+    (CONFIGS / "deepseek-v3.json").read_bytes(),
+    (CONFIGS / "gemma-3-27b.json").read_bytes(),
+    b'{"model_type": "bert"}',
+    b'{"model_type": "llama", "hidden_size": "4096"}',
+    b"[1]",
+    b"{nope",
+]
+
+
+def test_every_config_post_answer_is_what_the_description_says(client: Client):
+    document = description(client)
+    posts = [path for path, item in document["paths"].items() if "post" in item]
+    assert sorted(posts) == [
+        f"/api/v1/sizing/{slug}" for slug in ("inference", "memory", "parameters", "training")
+    ]
+    wrong: list[str] = []
+    reached: set[tuple[str, int]] = set()
+    for path in posts:
+        for body in BODIES:
+            response = client.post(path, body, content_type="application/json")
+            reached.add((path, response.status_code))
+            wrong += [
+                f"POST {path} {body[:30]!r}: {p}"
+                for p in problems(document, path, response, "post")
+            ]
+        response = client.post(path, BODIES[0], content_type="text/plain")
+        reached.add((path, response.status_code))
+        wrong += [
+            f"POST {path} text/plain: {p}" for p in problems(document, path, response, "post")
+        ]
+    assert wrong == []
+    assert {status for _, status in reached} == {200, 400, 415}
 
 
 def test_the_walk_covers_every_endpoint():

@@ -64,7 +64,8 @@ def test_a_preflight_is_answered_without_reaching_a_view(client: Client, django_
         )
     assert response.status_code == 204
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert response["Access-Control-Allow-Methods"] == "GET, HEAD"
+    # POST too: the sizing endpoints read a config.json body (test_pasted_config.py)
+    assert response["Access-Control-Allow-Methods"] == "GET, HEAD, POST"
     assert response["Access-Control-Allow-Headers"] == "*"
     assert int(response["Access-Control-Max-Age"]) > 0
     assert response.content == b""
