@@ -114,7 +114,8 @@ def import_gpus(path: Path) -> int:
 
 def gpus_as_data() -> list[dict[str, Any]]:
     rows = []
-    for gpu in Accelerator.objects.order_by("slug"):
+    # Sorted here, not by the database: the file's order must not depend on its collation.
+    for gpu in sorted(Accelerator.objects.all(), key=lambda gpu: gpu.slug):
         row: dict[str, Any] = {"slug": gpu.slug}
         row.update({name: getattr(gpu, name) for name in FIELDS})
         row["sources"] = gpu.source_urls
