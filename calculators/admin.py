@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
 from calculators.admin_history import ContentVersionAdmin
-from calculators.models import CatalogModel
+from calculators.models import Accelerator, CatalogModel
 from sizing import SizingError, count_parameters, human_count
 
 CONFIG_MAX_CHARACTERS = 256 * 1024  # as the API takes a config.json
@@ -209,3 +209,42 @@ class CatalogModelAdmin(ContentVersionAdmin):
         items = format_html_join("", "<li>{}: {}</li>", facts)
         notes = format_html_join("", "<li>{}</li>", ((note,) for note in reading.notes))
         return format_html("<ul>{}{}</ul>", items, notes)
+
+
+@admin.register(Accelerator)
+class AcceleratorAdmin(ContentVersionAdmin):
+    list_display = ("name", "vendor", "kind", "memory_label", "memory_bytes", "release_date")
+    list_filter = ("kind", "vendor", "interconnect")
+    search_fields = ("name", "slug", "vendor", "note")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "vendor", "kind", "release_date", "sources", "note")}),
+        (
+            "Memory",
+            {
+                "fields": (
+                    "memory_label_gb",
+                    "memory_label_is_decimal",
+                    "memory_bytes",
+                    "usable_share",
+                    "bandwidth_bytes_per_second",
+                )
+            },
+        ),
+        (
+            "Compute and links (leave a figure empty when it is not published)",
+            {
+                "fields": (
+                    "flops_16bit",
+                    "flops_8bit",
+                    "flops_4bit",
+                    "interconnect",
+                    "interconnect_bytes_per_second",
+                )
+            },
+        ),
+    )
+
+    @admin.display(description="Label")
+    def memory_label(self, obj: Accelerator) -> str:
+        return obj.memory_label or "—"

@@ -2,7 +2,7 @@
 
 Each calculator is one endpoint, /api/v1/sizing/<slug>, described from its form and its answer
 type (calculators/definitions.py), so a new calculator is described by being defined. The
-catalog's endpoints join `ENDPOINTS` here, one declaration each.
+catalog's endpoints (number formats, GPUs) join `ENDPOINTS` here, one declaration each.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from calculators.api_description import Endpoint, Example, Refusal, RequestBody
 from calculators.api_http import ApiAnswer, read_only_json
 from calculators.definitions import CALCULATORS, Calculator
 from calculators.forms import ArchitectureForm
+from calculators.models import Accelerator
 from calculators.views import sizing_api
 from sizing import DTYPES
 from sizing.config_json import ALIASES, MULTIMODAL, SUPPORTED_MODEL_TYPES
@@ -180,7 +181,78 @@ FORMATS = Endpoint(
     examples=(Example("all", "Every format"),),
 )
 
+
+class GpuEntry(TypedDict):
+    slug: Annotated[str, "As the sizing endpoints' `gpu` takes it"]
+    name: str
+    vendor: str
+    kind: Annotated[str, {"enum": [kind.value for kind in Accelerator.Kind]}]
+    memory_label: Annotated[str | None, 'As the vendor labels it: "80GB"']
+    memory_bytes: Annotated[
+        int | None, "What the calculators size with: the driver-reported total, else the label"
+    ]
+    memory_is_driver_reported: bool
+    usable_memory_bytes: Annotated[
+        int | None, "What a model may occupy by default (a share, on unified memory)"
+    ]
+    bandwidth_bytes_per_second: Annotated[int | None, "Decimal, as vendors mean it"]
+    flops_16bit: Annotated[int | None, "Dense bf16 (or fp16) FLOP/s; null where unpublished"]
+    flops_8bit: int | None
+    flops_4bit: int | None
+    note: str
+    sources: Annotated[list[str], "Where the figures come from, the primary first"]
+
+
+class GpuList(TypedDict):
+    """The accelerators the sizing endpoints know, by name."""
+
+    gpus: list[GpuEntry]
+
+
+@read_only_json
+def gpu_list(request: HttpRequest) -> ApiAnswer[GpuList]:
+    rows = Accelerator.objects.order_by("name", "slug")
+    return ApiAnswer[GpuList](
+        {
+            "gpus": [
+                {
+                    "slug": row.slug,
+                    "name": row.name,
+                    "vendor": row.vendor,
+                    "kind": row.kind,
+                    "memory_label": row.memory_label or None,
+                    "memory_bytes": row.sizing_memory_bytes,
+                    "memory_is_driver_reported": row.memory_bytes is not None,
+                    "usable_memory_bytes": row.as_gpu().usable_memory_bytes,
+                    "bandwidth_bytes_per_second": row.bandwidth_bytes_per_second,
+                    "flops_16bit": row.flops_16bit,
+                    "flops_8bit": row.flops_8bit,
+                    "flops_4bit": row.flops_4bit,
+                    "note": row.note,
+                    "sources": row.source_urls,
+                }
+                for row in rows
+            ]
+        }
+    )
+
+
+GPUS = Endpoint(
+    path="/api/v1/gpus",
+    operation_id="gpu_list",
+    summary="GPUs and unified-memory machines",
+    description="Every accelerator the sizing endpoints take as `gpu`, with its memory (as "
+    "labelled, and in bytes as the driver reports it where that is known), bandwidth and dense "
+    "FLOP/s. A figure nobody has published is null; the calculators refuse a GPU for an "
+    "estimate that needs such a figure.",
+    tag=CATALOG,
+    view=gpu_list,
+    answer=GpuList,
+    examples=(Example("all", "Every GPU"),),
+)
+
 ENDPOINTS: list[Endpoint] = [
     *(sizing_endpoint(calculator) for calculator in CALCULATORS.values()),
     FORMATS,
+    GPUS,
 ]

@@ -11,9 +11,10 @@ from typing import Any
 
 from django import forms
 
+from calculators.gpus import GpuField
 from calculators.layer_fields import AttentionPatternField, LayerListField
 from calculators.models import CatalogModel
-from sizing import DTYPES, GPUS, Architecture, SizingError
+from sizing import DTYPES, Architecture, SizingError
 from sizing.architecture import (
     MAX_EXPERTS,
     MAX_FFN,
@@ -34,7 +35,6 @@ from sizing.memory import MAX_BATCH, MAX_CONTEXT
 MAX_DIGITS = 20  # no number we accept is longer; longer strings are refused before parsing
 BOOLEAN_CHOICES = [("false", "No"), ("true", "Yes")]
 DTYPE_CHOICES = [(name, name) for name in DTYPES]
-GPU_CHOICES = [(gpu.slug, gpu.name) for gpu in GPUS]
 
 
 class BoundedIntegerField(forms.IntegerField):
@@ -399,7 +399,7 @@ class TrainingForm(ArchitectureForm):
     model = CatalogSlugField(label="Model", with_architecture=False)
     params = number("Parameters", 1, MAX_PARAMS)
     tokens = number("Training tokens", 1, MAX_TOKENS, "Default: compute-optimal, 20 per parameter")
-    gpu = forms.ChoiceField(label="GPU", required=False, choices=GPU_CHOICES, initial="h100-sxm")
+    gpu = GpuField()
     gpus = number("GPUs", 1, MAX_GPUS, default=1)
     mfu = DecimalWithDefaultField(
         default=Decimal("0.4"),
@@ -422,7 +422,7 @@ class TrainingForm(ArchitectureForm):
 
 
 class InferenceForm(ArchitectureForm):
-    gpu = forms.ChoiceField(label="GPU", required=False, choices=GPU_CHOICES, initial="h100-sxm")
+    gpu = GpuField()
     gpus = number("GPUs", 1, 1024, default=1)
     dtype = forms.ChoiceField(
         label="Weights precision", required=False, choices=DTYPE_CHOICES, initial="bf16"

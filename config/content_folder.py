@@ -1,6 +1,7 @@
-"""A content folder in and out of the database: the model catalog, the glossary's topics and
-terms, and the guides, all at once (fixtures/ is the shipped folder; fixtures/README.md has
-its layout). `manage.py import_content` and `manage.py export_content` are thin wrappers.
+"""A content folder in and out of the database: the model and GPU catalogs, the glossary's
+topics and terms, and the guides, all at once (fixtures/ is the shipped folder;
+fixtures/README.md has its layout). `manage.py import_content` and `manage.py export_content`
+are thin wrappers.
 
 Every file is read and checked before anything is saved, so a folder with mistakes reports
 all of them at once. Then the catalog goes in first (calculator widgets in the Markdown are
@@ -18,8 +19,9 @@ from typing import TypeVar
 
 from django.db import connection, transaction
 
-from calculators.models import CatalogModel
+from calculators.models import Accelerator, CatalogModel
 from content.catalog_files import export_catalog, read_catalog, save_catalog
+from content.gpu_files import export_gpus, read_gpus, save_gpus
 from content.yaml_io import ContentError, all_or_nothing
 from glossary.content_io import ImportReport, export_glossary, read_directory, save_glossary
 from glossary.corrections_io import export_corrections, read_corrections, save_corrections
@@ -28,6 +30,7 @@ from learning.content_io import export_guides, read_guides, save_guides
 from learning.models import Guide
 
 CATALOG_FILE = "models.yaml"
+GPUS_FILE = "gpus.yaml"
 TOPICS_FILE = "topics.yaml"
 TERMS_FOLDER = "terms"
 GUIDES_FOLDER = "guides"
@@ -39,6 +42,7 @@ T = TypeVar("T")
 @dataclass
 class FolderReport:
     models: int = 0
+    gpus: int = 0
     glossary: ImportReport = field(default_factory=ImportReport)
     guides: int = 0
     lessons: int = 0
@@ -51,7 +55,8 @@ class FolderReport:
         return (
             f"{self.models} catalog models, {glossary.topics} topics, {glossary.terms} terms "
             f"({len(glossary.created)} new), {glossary.relations} relations, "
-            f"{self.guides} guides, {self.lessons} lessons and {self.corrections} corrections"
+            f"{self.guides} guides, {self.lessons} lessons and {self.corrections} corrections; "
+            f"{self.gpus} GPUs"
         )
 
 
@@ -59,23 +64,26 @@ def import_folder(directory: Path) -> FolderReport:
     """Everything in a content folder, created or updated by slug; a second run of the same
     files changes nothing. Raises ContentError, having saved nothing, if anything is wrong."""
     catalog_file = directory / CATALOG_FILE
+    gpus_file = directory / GPUS_FILE
     has_glossary = (directory / TOPICS_FILE).is_file() or (directory / TERMS_FOLDER).is_dir()
     guides_folder = directory / GUIDES_FOLDER
     corrections_file = directory / CORRECTIONS_FILE
     if not (
         catalog_file.is_file()
+        or gpus_file.is_file()
         or has_glossary
         or guides_folder.is_dir()
         or corrections_file.is_file()
     ):
         raise ContentError(
             [
-                f"{directory}: no {CATALOG_FILE}, {TOPICS_FILE}, {TERMS_FOLDER}/, "
+                f"{directory}: no {CATALOG_FILE}, {GPUS_FILE}, {TOPICS_FILE}, {TERMS_FOLDER}/, "
                 f"{GUIDES_FOLDER}/ or {CORRECTIONS_FILE} to import."
             ]
         )
     problems: list[str] = []
     catalog = _read(read_catalog, catalog_file, problems) if catalog_file.is_file() else None
+    gpus = _read(read_gpus, gpus_file, problems) if gpus_file.is_file() else None
     glossary = _read(read_directory, directory, problems) if has_glossary else None
     guides = _read(read_guides, guides_folder, problems) if guides_folder.is_dir() else None
     corrections = (
@@ -91,6 +99,8 @@ def import_folder(directory: Path) -> FolderReport:
         # come back as a flood of links to missing models and terms.
         if catalog is not None:
             report.models = save_catalog(catalog, problems, file=CATALOG_FILE)
+        if gpus is not None:
+            report.gpus = save_gpus(gpus, problems, file=GPUS_FILE)
         if glossary is not None and not problems:
             report.glossary = save_glossary(*glossary, problems)
         if guides is not None and not problems:
@@ -112,6 +122,7 @@ def has_content() -> bool:
     """Whether the database holds any content an editor may have worked on."""
     return (
         CatalogModel.objects.exists()
+        or Accelerator.objects.exists()
         or Topic.objects.exists()
         or Term.objects.exists()
         or Guide.objects.exists()
@@ -132,6 +143,7 @@ def export_folder(directory: Path) -> FolderReport:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         report.models = export_catalog(directory / CATALOG_FILE)
+        report.gpus = export_gpus(directory / GPUS_FILE)
         written, report.unresolved = export_glossary(directory)
         report.glossary.terms = len(written) - 1
         report.glossary.topics = Topic.objects.count()

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", api_views.api_index, name="api-index"),
     path("api/v1/openapi.json", api_views.openapi_json, name="openapi"),
     path("api/v1/formats", calculators_api.format_list, name="formats-api"),
+    path("api/v1/gpus", calculators_api.gpu_list, name="gpus-api"),
     path("api/v1/search", search_views.search_api, name="search-api"),
     path("api/v1/", include("glossary.api_urls")),
     path("api/v1/sizing/", include("calculators.api_urls")),

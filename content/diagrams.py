@@ -12,9 +12,10 @@ from django import forms
 from django.template.loader import render_to_string
 
 from calculators.definitions import CALCULATORS
-from calculators.forms import GPU_CHOICES, WholeNumberField, first_error
+from calculators.forms import WholeNumberField, first_error
+from calculators.gpus import GpuField, chosen_gpu
 from calculators.widgets import WidgetError, form_problems, refuse_unknown_arguments
-from sizing import get_gpu, human_bytes, human_count, mlp_parameters
+from sizing import SizingError, human_bytes, human_count, mlp_parameters
 
 MAX_UNITS = 1_000_000
 
@@ -31,7 +32,7 @@ class DenseLayerArguments(forms.Form):
 
 class MemoryStackArguments(forms.Form):
     # The GPU field the calculators' forms use: the same choices, the same message.
-    gpu = forms.ChoiceField(required=False, choices=GPU_CHOICES)
+    gpu = GpuField()
 
 
 def neuron(args: dict[str, str]) -> str:
@@ -72,11 +73,16 @@ def memory_stack(args: dict[str, str]) -> str:
     chosen = MemoryStackArguments({"gpu": args.pop("gpu", "")})
     if not chosen.is_valid():
         raise WidgetError(form_problems({k: [str(m) for m in v] for k, v in chosen.errors.items()}))
-    gpu = get_gpu(chosen.cleaned_data["gpu"] or "h100-sxm")
     form, result = memory.run(args)
     if result is None:
         raise WidgetError(form_problems(form.api_errors()))
+    try:
+        gpu = chosen_gpu(chosen.cleaned_data["gpu"])
+    except SizingError as error:
+        raise WidgetError(form_problems(error.errors)) from None
     capacity = gpu.usable_memory_bytes
+    if capacity is None:
+        raise WidgetError(f"gpu: {gpu.name} has no published memory size to compare with.")
     parts = [(item["label"], item["bytes"]) for item in result.data["breakdown"] if item["bytes"]]
     total = result.data["total_bytes"]
     scale_top = max(total, capacity)

@@ -33,7 +33,7 @@ from sizing.config_json import (
     read_config,
 )
 from sizing.formatting import HumanNumber, human_bytes, human_count
-from sizing.hardware import GPUS, Fit, Gpu, fits_on, get_gpu
+from sizing.hardware import Fit, Gpu, apple_gpu_share, fits_on
 from sizing.memory import (
     ALL_LINEAR,
     MemoryEstimate,
@@ -92,7 +92,6 @@ from sizing.validation import SizingError
 __all__ = [
     "ALL_LINEAR",
     "DTYPES",
-    "GPUS",
     "KV_CACHE_DTYPES",
     "SUPPORTED_MODEL_TYPES",
     "Architecture",
@@ -122,7 +121,7 @@ __all__ = [
     "estimate_training",
     "fits_on",
     "get_dtype",
-    "get_gpu",
+    "apple_gpu_share",
     "get_kv_dtype",
     "human_bytes",
     "human_count",

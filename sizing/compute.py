@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Final
 
 from sizing.architecture import MAX_PARAMS, Architecture, count_parameters
-from sizing.hardware import Gpu, get_gpu
+from sizing.hardware import Gpu
 from sizing.memory import (
     MAX_CONTEXT,
     MlaCache,
@@ -105,7 +105,7 @@ def estimate_training(
     params: int,
     active_params: int | None = None,
     tokens: int | None = None,
-    gpu: Gpu | str = "h100-sxm",
+    gpu: Gpu,
     gpus: int = 1,
     mfu: Number = DEFAULT_MFU,
     price_per_gpu_hour: Number | None = None,
@@ -122,7 +122,7 @@ def estimate_training(
         if tokens is None
         else check_integer("tokens", tokens, minimum=1, maximum=MAX_TOKENS)
     )
-    device = get_gpu(gpu)
+    device = gpu
     count = check_integer("gpus", gpus, minimum=1, maximum=MAX_GPUS)
     utilisation = check_number("mfu", mfu, minimum=0, maximum=1, allow_minimum=False)
     price = (
@@ -132,7 +132,8 @@ def estimate_training(
     )
 
     flops = training_flops(active, data)
-    seconds = Fraction(flops) / (count * device.flops_per_second * utilisation)
+    speed = device.figure("flops_per_second")
+    seconds = Fraction(flops) / (count * speed * utilisation)
     gpu_hours = seconds * count / _SECONDS_PER_HOUR
     return TrainingEstimate(
         params=total,
@@ -149,7 +150,7 @@ def estimate_training(
         assumptions=(
             "Training FLOPs = 6 × active parameters × tokens (Kaplan et al. 2020).",
             "Compute-optimal tokens = 20 × parameters (Hoffmann et al. 2022).",
-            f"{device.name}: {device.flops_per_second / 1e12:g} TFLOP/s dense 16-bit, "
+            f"{device.name}: {speed / 1e12:g} TFLOP/s dense 16-bit, "
             f"used at {float(utilisation):.0%} (MFU) on every GPU, with perfect scaling.",
         ),
     )
@@ -193,7 +194,7 @@ class InferenceSpeed:
 def estimate_inference_speed(
     arch: Architecture,
     *,
-    gpu: Gpu | str,
+    gpu: Gpu,
     gpus: int = 1,
     dtype: Dtype | str = "bf16",
     kv_dtype: Dtype | str | None = None,
@@ -207,8 +208,10 @@ def estimate_inference_speed(
     as with ideal tensor parallelism. Both follow the active parameters: a mixture of
     experts reads and multiplies only the experts a token is routed to (in
     ``expert_dtype`` when they are kept in their own format)."""
-    device = get_gpu(gpu)
+    device = gpu
     count = check_integer("gpus", gpus, minimum=1, maximum=MAX_GPUS)
+    bandwidth = device.figure("bandwidth_bytes_per_second")
+    speed = device.figure("flops_per_second")
     weights_dtype = get_dtype(dtype)
     cache_dtype = default_kv_dtype(weights_dtype) if kv_dtype is None else get_kv_dtype(kv_dtype)
     experts_dtype = resolve_expert_dtype(weights_dtype, expert_dtype)
@@ -223,12 +226,12 @@ def estimate_inference_speed(
         decode_tokens_per_second=decode_tokens_per_second(
             active_weights_bytes=active_bytes,
             kv_cache_bytes=cache,
-            bandwidth_bytes_per_second=device.bandwidth_bytes_per_second * count,
+            bandwidth_bytes_per_second=bandwidth * count,
         ),
         prefill_seconds=prefill_seconds(
             active_params=active,
             prompt_tokens=context,
-            flops_per_second=device.flops_per_second * count,
+            flops_per_second=speed * count,
             mfu=mfu,
         ),
         assumptions=(
@@ -237,7 +240,7 @@ def estimate_inference_speed(
             "Active parameters: everything but the routed experts a token does not use "
             "(the embedding and output head included).",
             "Prefill is compute-bound: 2 FLOPs per active parameter per prompt token.",
-            f"{count} × {device.name}: {device.bandwidth_bytes_per_second / 1e9:g} GB/s "
-            f"and {device.flops_per_second / 1e12:g} TFLOP/s each, scaling perfectly.",
+            f"{count} × {device.name}: {bandwidth / 1e9:g} GB/s "
+            f"and {speed / 1e12:g} TFLOP/s each, scaling perfectly.",
         ),
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import models
 
-from calculators.models import CatalogModel
+from calculators.models import Accelerator, CatalogModel
 from content.yaml_io import write_yaml
 from glossary.models import (
     FAQ,
@@ -162,7 +162,7 @@ LESSONS: list[dict[str, Any]] = [
         "status": "published",
         "summary": "Alpha, then beta.",
         "body": "## Alpha\n\nSee [[alpha]].\n\n"
-        '{{< diagram name="memory-stack" model="tiny-1b" dtype="bf16" >}}\n',
+        '{{< diagram name="memory-stack" model="tiny-1b" dtype="bf16" gpu="card-1" >}}\n',
         "questions": [
             {
                 "prompt": "Which comes first?",
@@ -193,9 +193,51 @@ CORRECTIONS: list[dict[str, Any]] = [
     },
 ]
 
+GPUS: list[dict[str, Any]] = [
+    {
+        "slug": "card-1",
+        "name": "Card 1 24GB",
+        "vendor": "Example",
+        "kind": "consumer",
+        "memory_label_gb": 24,
+        "memory_label_is_decimal": False,
+        "memory_bytes": 25_757_220_864,
+        "bandwidth_bytes_per_second": 1_008_000_000_000,
+        "flops_16bit": 165_200_000_000_000,
+        "flops_8bit": None,
+        "flops_4bit": None,
+        "interconnect": "pcie",
+        "interconnect_bytes_per_second": None,
+        "usable_share": "",
+        "release_date": datetime.date(2022, 10, 12),
+        "note": "A sample card.",
+        "sources": ["https://example.com/card-1"],
+    },
+    {
+        "slug": "box-1",
+        "name": "Box 1 (unified memory)",
+        "vendor": "Example",
+        "kind": "unified",
+        "memory_label_gb": 128,
+        "memory_label_is_decimal": False,
+        "memory_bytes": None,
+        "bandwidth_bytes_per_second": 546_000_000_000,
+        "flops_16bit": None,
+        "flops_8bit": None,
+        "flops_4bit": None,
+        "interconnect": "none",
+        "interconnect_bytes_per_second": None,
+        "usable_share": "3/4",
+        "release_date": None,
+        "note": "",
+        "sources": ["https://example.com/box-1", "https://example.com/box-1-review"],
+    },
+]
+
 GUIDE_FOLDER = f"guides/{GUIDE['slug']}"
 SAMPLE_FILES = {
     "catalog": "models.yaml",
+    "gpus": "gpus.yaml",
     "topics": "topics.yaml",
     "term": "terms/alpha.yaml",
     "guide": f"{GUIDE_FOLDER}/guide.yaml",
@@ -207,6 +249,7 @@ SAMPLE_FILES = {
 def write_sample_folder(directory: Path) -> Path:
     """The sample folder, written into `directory` (made if missing); returns it."""
     write_yaml(directory / "models.yaml", CATALOG)
+    write_yaml(directory / "gpus.yaml", GPUS)
     write_yaml(directory / "topics.yaml", TOPICS)
     write_yaml(directory / "corrections.yaml", CORRECTIONS)
     for slug, term in TERMS.items():
@@ -219,7 +262,7 @@ def write_sample_folder(directory: Path) -> Path:
 
 # Each kind of row, with the lookups that name the rows it points to (ids change on import).
 NATURAL_KEYS: dict[type[models.Model], tuple[str, ...]] = {
-    CatalogModel: (), Topic: (), Term: (), Guide: (), Correction: (),
+    CatalogModel: (), Accelerator: (), Topic: (), Term: (), Guide: (), Correction: (),
     Alias: ("term__slug",), FAQ: ("term__slug",), Resource: ("term__slug",),
     SlugRedirect: ("term__slug",), Relation: ("source__slug", "target__slug"),
     Lesson: ("guide__slug",), Question: ("lesson__guide__slug", "lesson__slug"),

@@ -136,6 +136,7 @@ def test_the_sample_folder_restores_with_every_kind_of_content(tmp_path):
     backup = assert_round_trip(tmp_path)
     assert set(backup) == {
         "models.yaml",
+        "gpus.yaml",
         "corrections.yaml",
         "topics.yaml",
         "terms/alpha.yaml",

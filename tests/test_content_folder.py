@@ -16,7 +16,7 @@ from django.db import transaction
 from factories import make_guide, make_term, make_topic
 from reversion.models import Revision
 
-from calculators.models import CatalogModel
+from calculators.models import Accelerator, CatalogModel
 from glossary.models import Correction, Term, Topic
 from learning.models import Guide, Lesson
 
@@ -82,9 +82,12 @@ def test_one_command_loads_the_catalog_topics_terms_and_guides(imported):
     )
     corrections = yaml.safe_load((FIXTURES / "corrections.yaml").read_text(encoding="utf-8"))
     assert Correction.objects.count() == len(corrections) >= 20
-    assert f"{len(guides)} guides, {len(lessons)} lessons and {len(corrections)} corrections." in (
+    assert f"{len(guides)} guides, {len(lessons)} lessons and {len(corrections)} corrections;" in (
         output
     )
+    gpus = yaml.safe_load((FIXTURES / "gpus.yaml").read_text(encoding="utf-8"))
+    assert Accelerator.objects.count() == len(gpus) >= 31
+    assert f"; {len(gpus)} GPUs." in output
 
 
 def test_the_import_is_one_revision_holding_every_kind(imported):
@@ -269,6 +272,7 @@ def test_a_bad_value_caught_by_the_model_names_the_file_and_saves_nothing(tmp_pa
 
 def test_a_folder_with_nothing_to_import_is_refused(tmp_path):
     with pytest.raises(
-        CommandError, match="no models.yaml, topics.yaml, terms/, guides/ or corrections.yaml"
+        CommandError,
+        match="no models.yaml, gpus.yaml, topics.yaml, terms/, guides/ or corrections.yaml",
     ):
         import_content(tmp_path)

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from content.catalog_files import import_catalog
+from content.gpu_files import import_gpus
 
 ROOT = Path(__file__).resolve().parent.parent
 ENDPOINTS = [
@@ -74,6 +75,7 @@ VALUES = st.one_of(st.text(max_size=300), HOSTILE, st.integers().map(str))
 @pytest.fixture
 def site(db):
     import_catalog(ROOT / "fixtures" / "models.yaml")
+    import_gpus(ROOT / "fixtures" / "gpus.yaml")
     term = make_term(slug="parameters", name="Parameters")
     make_faq(term)
     lesson = make_lesson(make_guide(slug="numbers"), slug="first")

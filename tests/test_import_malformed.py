@@ -423,13 +423,59 @@ CATALOG = {
         ["alpha.yaml: Term body: Widget “parameters”: model"],
     ),
 }
-FILES = {"term": TERM, "topics": TOPICS, "guide": GUIDE, "lesson": LESSON, "catalog": CATALOG}
+GPUS = {
+    "wrong top-level type": (
+        data(lambda d: {"gpus": d}),
+        ["expected a list of GPUs, not a mapping"],
+    ),
+    "entry not a mapping": (
+        data(lambda d: ["card-1", *d]),
+        ["GPU 1: expected a mapping of fields, not text"],
+    ),
+    "unknown key": (data(first(put("colour", "red"))), ["card-1: unknown keys ['colour']"]),
+    "text where number": (
+        data(first(put("memory_bytes", "lots"))),
+        ["card-1: memory_bytes: expected a whole number, not text"],
+    ),
+    "text where list": (
+        data(first(put("sources", "https://example.com"))),
+        ["card-1: sources: expected a list, not text"],
+    ),
+    "no source": (data(first(put("sources", []))), ["card-1: sources: Give at least one address"]),
+    "not an address": (
+        data(first(put("sources", ["the datasheet"]))),
+        ["card-1: sources: “the datasheet” is not a web address"],
+    ),
+    "missing name": (data(first(drop("name"))), ["card-1: name: This field cannot be blank"]),
+    "unknown kind": (
+        data(first(put("kind", "gaming"))),
+        ["card-1: kind: Value 'gaming' is not a valid choice"],
+    ),
+    "bad share": (
+        data(first(put("usable_share", "most"))),
+        ["card-1: usable_share: Write a share between 0 and 1"],
+    ),
+    "driver memory far from the label": (
+        data(first(put("memory_bytes", 24 * 10**12))),
+        ["card-1: memory_bytes: 24,000,000,000,000 bytes is far from the 24GB label"],
+    ),
+    "negative figure": (
+        data(first(put("flops_16bit", -1))),
+        ["card-1: flops_16bit: Give a positive figure"],
+    ),
+    "a null figure is unknown, not a mistake": (data(first(put("flops_16bit", None))), None),
+}
+FILES = {
+    "term": TERM, "topics": TOPICS, "guide": GUIDE, "lesson": LESSON, "catalog": CATALOG,
+    "gpus": GPUS,
+}  # fmt: skip
 NAMES = {
     "term": "alpha.yaml",
     "topics": "topics.yaml",
     "guide": "sample-guide/guide.yaml",
     "lesson": "sample-guide/01-first-lesson.yaml",
     "catalog": "models.yaml",
+    "gpus": "gpus.yaml",
 }
 CASES = [
     pytest.param(kind, edit, says, id=f"{kind}: {name}")

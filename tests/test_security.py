@@ -107,8 +107,10 @@ def test_weak_staff_passwords_are_refused():
 @pytest.mark.django_db
 def test_the_embed_alone_may_be_framed(client):
     from content.catalog_files import import_catalog
+    from content.gpu_files import import_gpus
 
     import_catalog(ROOT / "fixtures" / "models.yaml")
+    import_gpus(ROOT / "fixtures" / "gpus.yaml")
     embed = client.get("/embed/calculators/parameters/")
     page = client.get("/calculators/parameters/")
     assert "frame-ancestors *" in embed["Content-Security-Policy"]

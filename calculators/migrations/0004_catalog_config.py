@@ -110,7 +110,7 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("calculators", "0002_text_validators"),
+        ("calculators", "0003_accelerator"),
     ]
 
     operations = [

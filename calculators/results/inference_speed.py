@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypedDict
 
+from calculators.gpus import chosen_gpu
 from calculators.results.result import Result, Step, gb, n, source_note
 from sizing import (
-    GPUS,
     Architecture,
     count_parameters,
     estimate_inference_speed,
-    get_gpu,
     human_bytes,
     human_count,
 )
@@ -22,7 +21,7 @@ class InferenceAnswer(TypedDict):
     bytes_per_token: Annotated[int, "Active weights and KV cache read per generated token"]
     decode_tokens_per_second: Annotated[float, "Bandwidth ÷ bytes per token: a ceiling"]
     prefill_seconds: float
-    gpu: Annotated[str, {"enum": [gpu.slug for gpu in GPUS]}]
+    gpu: Annotated[str, "A slug from the GPU catalog (GET /api/v1/gpus lists them)"]
     gpus: int
     context: int
     assumptions: list[str]
@@ -30,13 +29,13 @@ class InferenceAnswer(TypedDict):
 
 def inference(cleaned: dict[str, Any]) -> Result:
     arch: Architecture = cleaned["architecture"]
-    gpu = get_gpu(cleaned.get("gpu") or "h100-sxm")
+    gpu = chosen_gpu(cleaned.get("gpu"))
     gpus = cleaned.get("gpus") or 1
     context = cleaned.get("context") or 0
     speed = estimate_inference_speed(
         arch, gpu=gpu, gpus=gpus, dtype=cleaned.get("dtype") or "bf16", context=context
     )
-    bandwidth = gpu.bandwidth_bytes_per_second * gpus
+    bandwidth = gpu.figure("bandwidth_bytes_per_second") * gpus
     steps = [
         Step(
             "Bytes read per generated token",
@@ -45,7 +44,7 @@ def inference(cleaned: dict[str, Any]) -> Result:
         ),
         Step(
             "Memory bandwidth",
-            f"{gpus} × {gpu.bandwidth_bytes_per_second / 1e9:,.0f} GB/s",
+            f"{gpus} × {bandwidth / gpus / 1e9:,.0f} GB/s",
             f"{bandwidth / 1e9:,.0f} GB/s",
         ),
         Step(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, TypedDict
 
 from calculators import charts
+from calculators.gpus import catalog_gpus
 from calculators.models import CatalogModel
 from calculators.results.result import Result, Step, gb, n, source_note
-from sizing import DTYPES, GPUS, Architecture, estimate_memory, fits_on, human_bytes
+from sizing import DTYPES, Architecture, estimate_memory, fits_on, human_bytes
 
 DtypeName = Annotated[str, {"enum": list(DTYPES)}]
-GpuSlug = Annotated[str, {"enum": [gpu.slug for gpu in GPUS]}]
+GpuSlug = Annotated[str, "A slug from the GPU catalog (GET /api/v1/gpus lists them)"]
 
 
 class MemoryPart(TypedDict):
@@ -75,9 +76,9 @@ def memory(cleaned: dict[str, Any]) -> Result:
             "gpu": fit.gpu.slug,
             "name": fit.gpu.name,
             "count": fit.count,
-            "memory_bytes": fit.gpu.usable_memory_bytes,
+            "memory_bytes": fit.usable_bytes,
         }
-        for fit in fits_on(estimate.total_bytes)
+        for fit in fits_on(estimate.total_bytes, catalog_gpus())
     ]
     steps = [
         Step(item.label, item.note, gb(item.bytes) + ("" if item.exact else " (estimate)"))

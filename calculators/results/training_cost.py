@@ -6,10 +6,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, TypedDict
 
+from calculators.gpus import chosen_gpu
 from calculators.models import CatalogModel
 from calculators.results.result import Result, Step, n, source_note
 from sizing import (
-    GPUS,
     Architecture,
     chinchilla_loss,
     count_parameters,
@@ -26,7 +26,7 @@ class TrainingAnswer(TypedDict):
     tokens: int
     optimal_tokens: Annotated[int, "Compute-optimal tokens: 20 per parameter"]
     flops: Annotated[int, "6 × active parameters × tokens, exact"]
-    gpu: Annotated[str, {"enum": [gpu.slug for gpu in GPUS]}]
+    gpu: Annotated[str, "A slug from the GPU catalog (GET /api/v1/gpus lists them)"]
     gpus: int
     mfu: float
     gpu_hours: float
@@ -57,13 +57,13 @@ def training(cleaned: dict[str, Any]) -> Result:
         params=params,
         active_params=active,
         tokens=cleaned.get("tokens"),
-        gpu=cleaned.get("gpu") or "h100-sxm",
+        gpu=chosen_gpu(cleaned.get("gpu")),
         gpus=cleaned.get("gpus") or 1,
         mfu=_fraction(cleaned.get("mfu"), Fraction(2, 5)),
         price_per_gpu_hour=None if price is None else Fraction(price),
     )
     gpu = estimate.gpu
-    effective = Fraction(gpu.flops_per_second) * estimate.mfu
+    effective = Fraction(gpu.figure("flops_per_second")) * estimate.mfu
     steps = [
         Step(
             "Training compute",
@@ -72,7 +72,7 @@ def training(cleaned: dict[str, Any]) -> Result:
         ),
         Step(
             "One GPU's useful speed",
-            f"{float(gpu.flops_per_second) / 1e12:,.1f} TFLOP/s × {float(estimate.mfu):.0%} MFU",
+            f"{gpu.figure('flops_per_second') / 1e12:,.1f} TFLOP/s × {float(estimate.mfu):.0%} MFU",
             f"{float(effective) / 1e12:,.1f} TFLOP/s",
         ),
         Step(

@@ -12,10 +12,11 @@ import pytest
 from api.schema_checks import description, problems
 from django.test import Client
 
+from calculators.gpus import catalog_gpus
 from calculators.models import CatalogModel
 from config.api_views import ENDPOINTS
 from glossary.models import Term
-from sizing import DTYPES, GPUS
+from sizing import DTYPES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
@@ -29,6 +30,7 @@ def _sizing(slug: str, *queries: dict[str, str]) -> Iterator[Request]:
 
 def requests() -> Iterator[Request]:
     yield from (("/api/v1/", "/api/v1/", {}), ("/api/v1/formats", "/api/v1/formats", {}))
+    yield "/api/v1/gpus", "/api/v1/gpus", {}
     for query in ({}, {"page": "2"}, {"page": ""}, {"page": "0"}, {"page": "x"}, {"page": "99"}):
         yield "/api/v1/terms", "/api/v1/terms", query
     for slug in Term.objects.published().values_list("slug", flat=True):
@@ -81,7 +83,9 @@ def requests() -> Iterator[Request]:
     yield from _sizing(
         "training",
         *({"model": m.slug} for m in models),
-        *({"model": "llama-3-8b", "gpu": gpu.slug, "price": "1.5"} for gpu in GPUS),
+        # Every catalog GPU: those with no published FLOP/s answer 400 naming `gpu`.
+        *({"model": "llama-3-8b", "gpu": gpu.slug, "price": "1.5"} for gpu in catalog_gpus()),
+        {"model": "llama-3-8b", "gpu": "voodoo2"},
         {"params": "1000000", "tokens": "1", "mfu": "0.01", "gpus": "1"},
         {"model": "llama-3-8b", "mfu": "1.5"},
         {"model": "llama-3-8b", "mfu": "0.123456"},
@@ -91,6 +95,7 @@ def requests() -> Iterator[Request]:
         "inference",
         *({"model": slug, "context": "8192"} for slug in architectures),
         {"model": "llama-3-70b", "gpu": "a100-80gb", "gpus": "4", "dtype": "q4_k_m"},
+        *({"model": "llama-3-8b", "gpu": gpu.slug} for gpu in catalog_gpus()),
         {"model": "gpt-4"},
         {"model": "llama-3-8b", "gpus": "0"},
     )

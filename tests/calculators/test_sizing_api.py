@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calculators.definitions import CALCULATORS
-from sizing import get_gpu
+from calculators.gpus import chosen_gpu
 
 CATALOG = Path(__file__).resolve().parents[2] / "fixtures" / "models.yaml"
 
@@ -283,7 +283,7 @@ def test_training_counts_an_architecture_given_by_fields(client):
 def test_training_time_and_cost_follow_from_the_flops(client):
     query = {"model": "llama-3-8b", "gpu": "h100-sxm", "gpus": 1024, "mfu": "0.4", "price": "2.5"}
     data = ok(client, "training", query)
-    useful = get_gpu("h100-sxm").flops_per_second * 0.4
+    useful = chosen_gpu("h100-sxm").figure("flops_per_second") * 0.4
     assert data["gpu_hours"] == pytest.approx(data["flops"] / useful / 3600, rel=1e-9)
     assert data["days"] == pytest.approx(data["gpu_hours"] / 1024 / 24, rel=1e-9)
     assert data["cost"] == pytest.approx(data["gpu_hours"] * 2.5, rel=1e-9)
@@ -303,7 +303,7 @@ def test_decoding_reads_the_active_weights_and_the_cache_once_per_token(client):
     cache = LLAMA3_8B_KV_ELEMENTS_PER_TOKEN * 4096 * 2  # Mixtral's attention is Llama's
     assert data["bytes_per_token"] == 2 * MIXTRAL_ACTIVE + cache
     assert_int(data["bytes_per_token"])
-    bandwidth = get_gpu("h100-sxm").bandwidth_bytes_per_second
+    bandwidth = chosen_gpu("h100-sxm").figure("bandwidth_bytes_per_second")
     assert data["decode_tokens_per_second"] == pytest.approx(bandwidth / data["bytes_per_token"])
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from reversion.models import Revision, Version
 
-from calculators.models import CatalogModel
+from calculators.models import Accelerator, CatalogModel
 from content.catalog_files import import_catalog
+from content.gpu_files import import_gpus
 from glossary.content_checks import check_directory, check_term
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -19,9 +20,11 @@ pytestmark = pytest.mark.django_db
 def catalog(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         import_catalog(FIXTURES / "models.yaml")
+        import_gpus(FIXTURES / "gpus.yaml")
     yield
     with django_db_blocker.unblock():
         CatalogModel.objects.all().delete()
+        Accelerator.objects.all().delete()
         Version.objects.all().delete()
         Revision.objects.all().delete()
 

@@ -6,6 +6,7 @@ import pytest
 from html_checks import executable_markup
 
 from content.catalog_files import import_catalog
+from content.gpu_files import import_gpus
 from glossary.models import render_linked
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,7 @@ def test_the_memory_stack_compares_a_model_with_a_gpu():
     from pathlib import Path
 
     import_catalog(Path(__file__).resolve().parents[2] / "fixtures" / "models.yaml")
+    import_gpus(Path(__file__).resolve().parents[2] / "fixtures" / "gpus.yaml")
     html = render('{{< diagram name="memory-stack" model="llama-3-70b" dtype="bf16" >}}').html
     assert "NVIDIA H100 SXM 80GB" in html
     assert "does not fit on one card" in html
