@@ -109,7 +109,8 @@ def usable_memory(gpu: Gpu, *, reserve_bytes: int | None = None) -> UsableMemory
     >>> usable_memory(card, reserve_bytes=0).usable_bytes == 80 * 2**30
     True
     """
-    shared = gpu.usable_memory_bytes
+    memory = gpu.figure("memory_bytes")
+    shared = math.floor(memory * gpu.usable_share)
     if reserve_bytes is None:
         reserve = math.ceil(shared * DEFAULT_RESERVE_SHARE)
         note = RESERVE_NOTE
@@ -118,7 +119,7 @@ def usable_memory(gpu: Gpu, *, reserve_bytes: int | None = None) -> UsableMemory
         note = "runtime reserve as given"
     if reserve > shared:
         raise SizingError("reserve_bytes", "is more than the card's memory")
-    return UsableMemory(gpu.memory_bytes, gpu.usable_share, shared, reserve, shared - reserve, note)
+    return UsableMemory(memory, gpu.usable_share, shared, reserve, shared - reserve, note)
 
 
 @dataclass(frozen=True)
@@ -469,7 +470,7 @@ def offload_series(
         speed = offload_tokens_per_second(
             gpu_bytes=gpu_read,
             cpu_bytes=cpu_read,
-            gpu_bandwidth=gpu.bandwidth_bytes_per_second,
+            gpu_bandwidth=gpu.figure("bandwidth_bytes_per_second"),
             ram_bandwidth=ram_bandwidth,
         )
         points.append(
