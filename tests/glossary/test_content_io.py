@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -122,8 +123,9 @@ def test_every_shipped_term_meets_the_editorial_bar(shipped):
         assert len(term.relations_out.all()) + len(term.relations_in.all()) >= 3, term.slug
         assert {r.kind for r in term.resources.all()} & PRIMARY_SOURCE_KINDS, term.slug
         assert term.topics.all(), term.slug
-        # No last_reviewed check: it is set only by an independent review (CONTENT.md,
-        # "Review"), so a new term ships without one until that review has happened.
+        # last_reviewed is set only by an independent review (CONTENT.md, Review): a new
+        # term ships without one, and a date given must not be in the future.
+        assert term.last_reviewed is None or term.last_reviewed <= date.today(), term.slug
         for html in [term.body_html, term.business_context_html, term.example_html]:
             assert "term-link-missing" not in html, term.slug
 
