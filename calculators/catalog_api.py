@@ -66,7 +66,12 @@ class ModelSummary(TypedDict):
     published: PublishedSize
     source: Annotated[str, "Where the published size comes from", {"format": "uri"}]
     url: Annotated[str, "This model in this API", {"format": "uri"}]
-    calculator: Annotated[str, "The parameter calculator preset to this model", {"format": "uri"}]
+    calculator: Annotated[
+        str,
+        "A calculator preset to this model: the parameter calculator, or the memory "
+        "calculator at its stated size where the architecture is not public",
+        {"format": "uri"},
+    ]
 
 
 class ModelList(TypedDict):

@@ -120,6 +120,12 @@ class CatalogModel(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
+        """The parameter calculator preset to this model; where the architecture was never
+        published (it cannot count it), the memory calculator at its stated size."""
+        if self.config is None and self.parameters is not None:
+            return reverse("calculators:detail", kwargs={"slug": "memory"}) + (
+                f"?params={self.parameters}"
+            )
         return reverse("calculators:detail", kwargs={"slug": "parameters"}) + f"?model={self.slug}"
 
     def clean(self) -> None:

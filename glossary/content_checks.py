@@ -37,8 +37,18 @@ def _words(item: dict[str, Any]) -> str:
 
 
 def _field(data: Any, path: str) -> Any:
+    """`path`'s value in an API answer: keys and list positions joined by dots, and
+    `key=value` picking the list item that has it (`fits_on.gpu=h100-sxm.count`), since a
+    list's order follows the catalog and changes when editors add to it."""
     for key in path.split("."):
-        data = data[int(key)] if isinstance(data, list) else data[key]
+        if isinstance(data, list) and "=" in key:
+            name, _, wanted = key.partition("=")
+            found = [item for item in data if isinstance(item, dict) and item.get(name) == wanted]
+            if not found:
+                raise KeyError(key)
+            data = found[0]
+        else:
+            data = data[int(key)] if isinstance(data, list) else data[key]
     return data
 
 
