@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from django.db import models
-
 from calculators.models import CatalogModel
 from content.yaml_io import (
     ContentError,
@@ -23,6 +21,7 @@ from content.yaml_io import (
     all_or_nothing,
     at_line,
     check_shape,
+    field_kind,
     kind_of,
     line_of,
     load_yaml,
@@ -46,20 +45,9 @@ TEXTS = (
 CONFIG_DEPTH = 8  # a config.json nests a text_config or a rope_scaling, not deeper
 
 
-def _kind_of(name: str) -> type:
-    field = CatalogModel._meta.get_field(name)
-    if isinstance(field, models.BooleanField):
-        return bool
-    if isinstance(field, models.IntegerField):
-        return int
-    if isinstance(field, models.DateField):
-        return datetime.date
-    return str
-
-
 ENTRY_SHAPE: dict[str, Shape] = {
     "slug": str,
-    **{name: _kind_of(name) for name in PLAIN_FIELDS},
+    **{name: field_kind(CatalogModel, name) for name in PLAIN_FIELDS},
     "config": dict,
     **dict.fromkeys(CONFIG_FIELDS, str),
 }

@@ -8,7 +8,6 @@ admin would; problems name the entry by its slug, the field and the line.
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from content.yaml_io import (
     Shape,
     all_or_nothing,
     check_shape,
+    field_kind,
     kind_of,
     load_yaml,
     to_date,
@@ -34,20 +34,9 @@ FIELDS = (
 )  # fmt: skip
 
 
-def _kind_of(name: str) -> type:
-    field = Accelerator._meta.get_field(name)
-    if isinstance(field, models.BooleanField):
-        return bool
-    if isinstance(field, models.IntegerField):
-        return int
-    if isinstance(field, models.DateField):
-        return datetime.date
-    return str
-
-
 ENTRY_SHAPE: dict[str, Shape] = {
     "slug": str,
-    **{name: _kind_of(name) for name in FIELDS},
+    **{name: field_kind(Accelerator, name) for name in FIELDS},
     "sources": [str],
 }
 

@@ -262,6 +262,18 @@ def _fits(value: Any, kind: type) -> bool:
     return isinstance(value, kind)
 
 
+def field_kind(model: type[models.Model], name: str) -> type:
+    """The Python type a model field's value has in a YAML file (for a Shape)."""
+    field = model._meta.get_field(name)
+    if isinstance(field, models.BooleanField):
+        return bool
+    if isinstance(field, models.IntegerField):
+        return int
+    if isinstance(field, models.DateField):
+        return datetime.date
+    return str
+
+
 def kind_of(value: Any) -> str:
     """What `value` is, in the words problems use: text, a list, a number ..."""
     if isinstance(value, bool):
